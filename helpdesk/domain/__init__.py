@@ -1,0 +1,1 @@
+"""The pure domain: policy, working-day clock, ticket lifecycle. Imports only the standard library."""

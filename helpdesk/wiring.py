@@ -1,0 +1,48 @@
+"""Part of the composition root: builds each configured service of `helpdesk run`, skipping the rest with a hint."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Coroutine
+from typing import Any
+
+from helpdesk.app import Desk
+from helpdesk.domain.proposal import Triage
+from helpdesk.services.triage_queue import TriageQueue
+
+log = logging.getLogger(__name__)
+
+
+def triage_engine(desk: Desk) -> Triage:
+    """The configured triage engine (rules by default; openai with base URL, model and key from the environment)."""
+    from triage import TriageConfig, build_engine
+
+    section = desk.settings.section("triage")
+    engine = str(os.environ.get("HELPDESK_TRIAGE_ENGINE") or section.get("engine", "rules"))
+    key_env = str(section.get("api_key_env", "HELPDESK_OPENAI_API_KEY"))
+    config = TriageConfig(
+        engine=engine,
+        base_url=os.environ.get("HELPDESK_OPENAI_BASE_URL") or section.get("base_url"),
+        model=os.environ.get("HELPDESK_OPENAI_MODEL") or section.get("model"),
+        api_key=os.environ.get(key_env),
+        timeout_s=float(section.get("timeout_s", 30)),
+        concurrency=int(section.get("concurrency", 4)),
+        redact=section.get("redact"),
+    )
+    return build_engine(config, desk.ctx.policy)
+
+
+async def start_services(desk: Desk, stop: asyncio.Event) -> list[asyncio.Task[Any]]:
+    """Start the outbox dispatcher, the triage queue and every configured channel; return their tasks."""
+    jobs: dict[str, Coroutine[Any, Any, Any]] = {}
+    jobs["triage"] = TriageQueue(desk.ctx, triage_engine(desk)).run(stop)
+    for name, hint in (
+        ("email", "set [email] imap_host and smtp_host in the config and HELPDESK_IMAP_PASSWORD / HELPDESK_SMTP_PASSWORD"),
+        ("telegram", "set [telegram] staff_chat_id and the bot token in HELPDESK_TELEGRAM_TOKEN"),
+    ):
+        if not desk.settings.section(name):
+            log.info("%s channel not configured, skipped: to enable it, %s", name, hint)
+    jobs["outbox"] = desk.dispatcher().run(stop)
+    return [asyncio.create_task(job, name=name) for name, job in jobs.items()]

@@ -19,7 +19,7 @@ def main() -> None:
     message = sys.argv[1] if len(sys.argv) > 1 else "schema change"
     with tempfile.TemporaryDirectory() as folder:
         config = alembic_config(f"sqlite:///{Path(folder) / 'draft.db'}")
-        command.upgrade(config, "head")
+        command.upgrade(config, "heads")
         command.revision(config, message=message, autogenerate=True)
 
 

@@ -307,3 +307,64 @@ class Job(Base):
     lease_until: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
+
+
+class TimerEvent(Base):
+    """A reminder or escalation for a ticket's clock: one row per ticket, clock, kind and level, so none is sent twice."""
+
+    __tablename__ = "timer_events"
+    __table_args__ = (UniqueConstraint("ticket_id", "clock_id", "kind", "level", name="uq_timer_events_once"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    clock_id: Mapped[int | None] = mapped_column(ForeignKey("clocks.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))  # reminder | halftime | escalation
+    level: Mapped[int] = mapped_column(Integer, default=0)
+    due_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    detail: Mapped[str | None] = mapped_column(Text)
+    acknowledged_at: Mapped[datetime | None]
+    acknowledged_by: Mapped[str | None] = mapped_column(String(128))
+
+
+class TimerDigest(Base):
+    """The daily digest of overdue tickets to leadership, once per day."""
+
+    __tablename__ = "timer_digests"
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    created_at: Mapped[datetime]
+    overdue: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class MemberInvite(Base):
+    """A one-time deep link that binds a Telegram account to a member."""
+
+    __tablename__ = "member_invites"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    used_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class ChatCard(Base):
+    """A ticket's card in a staff or leadership chat, edited in place as the ticket moves."""
+
+    __tablename__ = "chat_cards"
+    __table_args__ = (UniqueConstraint("ticket_id", "chat_id", name="uq_chat_cards_ticket_chat"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(32), default="telegram")
+    chat_id: Mapped[str] = mapped_column(String(64))
+    message_id: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime]
+
+
+class ChannelCursor(Base):
+    """How far a background reader got (e.g. the last audit event a chat adapter showed); survives restarts."""
+
+    __tablename__ = "channel_cursors"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    position: Mapped[int] = mapped_column(BigInteger, default=0)
+    updated_at: Mapped[datetime]

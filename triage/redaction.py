@@ -8,12 +8,25 @@ from dataclasses import dataclass
 # Order matters: an 18-digit ID would otherwise be read as a bank card or a phone number.
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("EMAIL", re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")),
-    ("ID", re.compile(r"(?<![0-9A-Za-z])[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9A-Za-z])")),
+    (
+        "ID",
+        re.compile(
+            r"(?<![0-9A-Za-z])[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9A-Za-z])"
+        ),
+    ),
     ("CARD", re.compile(r"(?<!\d)(?:\d{4}[ \-]?){3}\d{4}(?:[ \-]?\d{1,3})?(?!\d)")),
     # Mobile numbers, also with +86, separators, or digits masked with x as members often do.
-    ("PHONE", re.compile(r"(?<![\dA-Za-z])(?:\+?86[ \-]?)?1[3-9][\dxX*]{1}[ \-]?[\dxX*]{4}[ \-]?[\dxX*]{4}(?![\dA-Za-z])")),
+    (
+        "PHONE",
+        re.compile(
+            r"(?<![\dA-Za-z])(?:\+?86[ \-]?)?1[3-9][\dxX*]{1}[ \-]?[\dxX*]{4}[ \-]?[\dxX*]{4}(?![\dA-Za-z])"
+        ),
+    ),
     # Landlines: area code 0xx(x), optional brackets, then 7-8 digits (possibly masked).
-    ("PHONE", re.compile(r"(?<![\dA-Za-z])(?:\(?0\d{2,3}\)?[ \-]?)[\dxX*]{3,4}[ \-]?[\dxX*]{4}(?![\dA-Za-z])")),
+    (
+        "PHONE",
+        re.compile(r"(?<![\dA-Za-z])(?:\(?0\d{2,3}\)?[ \-]?)[\dxX*]{3,4}[ \-]?[\dxX*]{4}(?![\dA-Za-z])"),
+    ),
     # International numbers such as +852 9xxx 6628 or +86 580 xxx xxxx.
     ("PHONE", re.compile(r"\+\d{2,3}[ \-]?(?:[\dxX*]{2,4}[ \-]?){2,4}[\dxX*]{2,4}")),
 )

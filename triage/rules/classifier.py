@@ -72,7 +72,11 @@ def _category(scores: dict[str, float], fired: set[str], signals: list[str]) -> 
     if best == "rights_protection" and not wrongdoing and "connect_resources" in fired:
         signals.append("rule6:no_wrongdoer")
         return "development_difficulty"
-    if best == "policy_consultation" and "connect_resources" in fired and scores["development_difficulty"] >= 3.5:
+    if (
+        best == "policy_consultation"
+        and "connect_resources" in fired
+        and scores["development_difficulty"] >= 3.5
+    ):
         signals.append("rule6:resource_request_with_policy_question")
         return "development_difficulty"
     if scores[best] == 0:
@@ -154,7 +158,9 @@ def _tier(text: str, category: str, joint: bool, rulebook: Rulebook, signals: li
     return _rights_tier(text, rules_survival=survival, cross=cross, rulebook=rulebook, signals=signals)
 
 
-def _rights_tier(text: str, *, rules_survival: bool, cross: bool, rulebook: Rulebook, signals: list[str]) -> str:
+def _rights_tier(
+    text: str, *, rules_survival: bool, cross: bool, rulebook: Rulebook, signals: list[str]
+) -> str:
     rules = rulebook.tier
     found = figures(text, rules.ignore_amount_after)
     amount = found.max_amount_rmb

@@ -5,14 +5,47 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _EN_NUMBERS = {
-    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "twenty": 20, "several": 3,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "twenty": 20,
+    "several": 3,
 }
 # Rough conversion to RMB; only the order of magnitude matters for the Art. 11 thresholds.
-_TO_RMB = {"usd": 7.2, "美元": 7.2, "$": 7.2, "hkd": 0.92, "港币": 0.92, "港元": 0.92, "eur": 7.8, "欧元": 7.8}
+_TO_RMB = {
+    "usd": 7.2,
+    "美元": 7.2,
+    "$": 7.2,
+    "hkd": 0.92,
+    "港币": 0.92,
+    "港元": 0.92,
+    "eur": 7.8,
+    "欧元": 7.8,
+}
 
 NUMBER = r"(?:\d+(?:[.,]\d+)*|[零〇一二两三四五六七八九十百千]+)"
 _AMOUNT_CN = re.compile(
@@ -82,7 +115,9 @@ def amounts_rmb(text: str, ignore_near: re.Pattern[str] | None = None) -> list[f
         value = cn_number(match.group("num"))
         if value is None or _ignored(text, match.start(), ignore_near):
             continue
-        value *= {"million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "k": 1e3}.get(match.group("unit") or "", 1)
+        value *= {"million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "k": 1e3}.get(
+            match.group("unit") or "", 1
+        )
         found.append(value * _TO_RMB.get(match.group("cur").replace("us$", "usd"), 1.0))
     return found
 

@@ -34,7 +34,9 @@ def simplify(text: str, rulebook: Rulebook) -> str:
     for old, new in rulebook.replacements:
         text = text.replace(old, new)
     # Full-width digits and punctuation as members type them on phones.
-    text = text.translate({0xFF10 + i: ord("0") + i for i in range(10)} | {0xFF0C: ord(","), 0xFF08: ord("("), 0xFF09: ord(")")})
+    text = text.translate(
+        {0xFF10 + i: ord("0") + i for i in range(10)} | {0xFF0C: ord(","), 0xFF08: ord("("), 0xFF09: ord(")")}
+    )
     return text.lower()
 
 

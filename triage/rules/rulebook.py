@@ -86,11 +86,16 @@ def parse_rulebook(data: Mapping[str, Any]) -> Rulebook:
     return Rulebook(
         replacements=tuple((a, b) for a, b in data["normalise"]["replace"]),
         families=tuple(
-            Family(f["category"], f["name"], float(f["weight"]), compile_all(f["patterns"])) for f in data["families"]
+            Family(f["category"], f["name"], float(f["weight"]), compile_all(f["patterns"]))
+            for f in data["families"]
         ),
         declines=tuple(
             DeclineRule(
-                d["reason"], d["name"], float(d.get("weight", 10.0)), compile_all(d["patterns"]), tuple(d.get("unless", ()))
+                d["reason"],
+                d["name"],
+                float(d.get("weight", 10.0)),
+                compile_all(d["patterns"]),
+                tuple(d.get("unless", ())),
             )
             for d in data["declines"]
         ),

@@ -169,10 +169,10 @@ class _Reader:
     def fail(self, where: str, message: str) -> PolicyError:
         return PolicyError(f"{self.source}: {where}: {message}")
 
-    def table(self, data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    def table(self, data: Mapping[str, Any], key: str, prefix: str = "") -> Mapping[str, Any]:
         value = data.get(key)
         if not isinstance(value, Mapping):
-            raise self.fail(key, "missing table")
+            raise self.fail(prefix + key, "missing table")
         return value
 
     def array(self, data: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
@@ -220,7 +220,7 @@ class _Reader:
         )
 
     def limit(self, limits: Mapping[str, Any], key: str) -> Limit:
-        data = self.table(limits, key)
+        data = self.table(limits, key, "limits.")
         where = f"limits.{key}"
         return Limit(
             key=key,

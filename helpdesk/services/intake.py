@@ -17,7 +17,7 @@ from helpdesk.services import tickets
 from helpdesk.services.context import DeskContext
 from helpdesk.services.feedback import apply_feedback
 from helpdesk.services.members import find_member_by_contact
-from helpdesk.store.schema import Attachment, AuditEvent, InboundSkip, Message, Ticket
+from helpdesk.store.schema import AuditEvent, InboundSkip, Message, Ticket
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,6 @@ class IntakeService:
         if ticket is not None and ticket.status != Status.CLOSED:
             return await self._append(session, ticket, message)
         ticket = await tickets.open_ticket(session, self.ctx, message, follows=ticket)
-        await self._add_message(session, ticket, message, kind="grievance")
         return IntakeResult("ticket", ticket_number=ticket.number)
 
     async def _thread_of(self, session: AsyncSession, message: InboundMessage) -> Ticket | None:
@@ -96,7 +95,7 @@ class IntakeService:
     async def _append(self, session: AsyncSession, ticket: Ticket, message: InboundMessage) -> IntakeResult:
         verdict = feedback_rules.read(message.text) if ticket.status == Status.RESOLVED else None
         kind = "feedback" if ticket.status == Status.RESOLVED else "followup"
-        await self._add_message(session, ticket, message, kind=kind)
+        await tickets.add_inbound(session, self.ctx, ticket, message, kind=kind)
         if verdict is not None:
             await apply_feedback(session, self.ctx, ticket, satisfied=verdict, comment=message.text, via=message.channel)
         else:
@@ -112,35 +111,6 @@ class IntakeService:
             )
         ticket.updated_at = self.ctx.now()
         return IntakeResult("append", ticket_number=ticket.number, feedback=kind == "feedback")
-
-    async def _add_message(self, session: AsyncSession, ticket: Ticket, message: InboundMessage, kind: str) -> Message:
-        row = Message(
-            ticket_id=ticket.id,
-            direction="in",
-            channel=message.channel,
-            kind=kind,
-            external_id=message.external_id,
-            sender=clean_text(message.sender_address)[:255],
-            subject=clean_text(message.subject or "")[:500] or None,
-            text=clean_text(message.text),
-            original=message.original,
-            replies_to=" ".join(message.replies_to) or None,
-            created_at=message.received_at,
-        )
-        for item in message.attachments:
-            digest = self.ctx.attachments.put(item.content)
-            row.attachments.append(
-                Attachment(
-                    filename=clean_text(item.filename)[:255],
-                    content_type=item.content_type[:128],
-                    size=len(item.content),
-                    sha256=digest,
-                    inline=item.inline,
-                )
-            )
-        session.add(row)
-        await session.flush()
-        return row
 
 
 async def _already_seen(session: AsyncSession, channel: str, external_id: str) -> bool:

@@ -19,6 +19,7 @@ from helpdesk.services import clockwork, outbox
 from helpdesk.services.context import DeskContext
 from helpdesk.services.members import find_member_by_contact
 from helpdesk.store.schema import (
+    Attachment,
     AuditEvent,
     Job,
     Member,
@@ -68,8 +69,8 @@ async def open_ticket(session: AsyncSession, ctx: DeskContext, message: InboundM
         number=await next_number(session, year),
         channel=message.channel,
         member_id=member.id if member else None,
-        sender_address=message.sender_address[:255],
-        sender_name=(message.sender_name or (member.contact_name if member else None) or "")[:255] or None,
+        sender_address=clean_text(message.sender_address)[:255],
+        sender_name=clean_text(message.sender_name or (member.contact_name if member else None) or "")[:255] or None,
         verified=member is not None,
         language=member.language if member and message.language == "zh" else message.language,
         subject=subject_from(message.subject, message.text),
@@ -81,6 +82,7 @@ async def open_ticket(session: AsyncSession, ctx: DeskContext, message: InboundM
     )
     session.add(ticket)
     await session.flush()
+    await add_inbound(session, ctx, ticket, message, kind="grievance")
     review = await clockwork.start_clock(session, ctx, ticket, ClockKind.REVIEW, message.received_at)
     session.add(
         AuditEvent(
@@ -106,6 +108,36 @@ async def open_ticket(session: AsyncSession, ctx: DeskContext, message: InboundM
     await send_notice(session, ctx, ticket, "receipt", notice.subject, notice.body, automatic=True, answers=message.external_id)
     session.add(Job(kind="triage", ticket_id=ticket.id, generation=0, status="pending", attempts=0, run_after=now, created_at=now))
     return ticket
+
+
+async def add_inbound(session: AsyncSession, ctx: DeskContext, ticket: Ticket, message: InboundMessage, kind: str) -> Message:
+    """Keep an inbound message (and its attachments, content-addressed) on a ticket's thread."""
+    row = Message(
+        ticket_id=ticket.id,
+        direction="in",
+        channel=message.channel,
+        kind=kind,
+        external_id=message.external_id,
+        sender=clean_text(message.sender_address)[:255],
+        subject=clean_text(message.subject or "")[:500] or None,
+        text=clean_text(message.text),
+        original=message.original,
+        replies_to=" ".join(message.replies_to) or None,
+        created_at=message.received_at,
+    )
+    for item in message.attachments:
+        row.attachments.append(
+            Attachment(
+                filename=clean_text(item.filename)[:255],
+                content_type=item.content_type[:128],
+                size=len(item.content),
+                sha256=ctx.attachments.put(item.content),
+                inline=item.inline,
+            )
+        )
+    session.add(row)
+    await session.flush()
+    return row
 
 
 @dataclass(frozen=True)

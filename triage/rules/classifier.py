@@ -66,7 +66,8 @@ def _category(scores: dict[str, float], fired: set[str], signals: list[str]) -> 
         signals.append("rule5:question_reports_infringement")
         return "rights_protection"
     # Rule 6: an identifiable wrongdoer makes it rights; a plain resource request stays development.
-    if best == "development_difficulty" and wrongdoing and scores["rights_protection"] >= 2.5:
+    strong = "arrears" in fired or "infringement" in fired
+    if best == "development_difficulty" and (strong or scores["rights_protection"] >= 3.5):
         signals.append("rule6:identifiable_wrongdoer")
         return "rights_protection"
     if best == "rights_protection" and not wrongdoing and "connect_resources" in fired:

@@ -208,7 +208,7 @@ async def send_notice(
         ticket_id=ticket.id,
         language=ticket.language,
         in_reply_to=last_inbound,
-        references=thread[-20:] if answers is None else [*thread[-19:], answers],
+        references=thread[-20:],
         automatic=automatic,
         meta=meta,
     )

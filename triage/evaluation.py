@@ -37,7 +37,13 @@ class Outcome:
 
     def predicted(self) -> dict[str, Any]:
         p = self.proposal
-        return {"category": p.category, "tier": p.tier, "admissible": p.admissible, "reason": p.decline_reason, "joint": p.joint}
+        return {
+            "category": p.category,
+            "tier": p.tier,
+            "admissible": p.admissible,
+            "reason": p.decline_reason,
+            "joint": p.joint,
+        }
 
     def wrong_fields(self) -> list[str]:
         predicted = self.predicted()
@@ -125,7 +131,10 @@ def load_items(path: Path) -> list[LabelledItem]:
 
 
 async def run(
-    engine: Triage, items: Sequence[LabelledItem], on_done: Callable[[Outcome], None] | None = None, parallel: int = 8
+    engine: Triage,
+    items: Sequence[LabelledItem],
+    on_done: Callable[[Outcome], None] | None = None,
+    parallel: int = 8,
 ) -> list[Outcome]:
     """Propose for every item (a few at a time), in the file's order."""
     gate = asyncio.Semaphore(parallel)
@@ -159,19 +168,26 @@ def score(outcomes: Sequence[Outcome]) -> Report:
         category_macro_f1_admissible=_macro(_per_class_f1(gold_ok)),
         category_confusion=_confusion(outcomes, "category", CATEGORIES),
         tier_confusion=_confusion(outcomes, "tier", TIERS),
-        tier_two_step_errors=sum({o.item.gold["tier"], o.proposal.tier} == {"simple", "major"} for o in outcomes),
+        tier_two_step_errors=sum(
+            {o.item.gold["tier"], o.proposal.tier} == {"simple", "major"} for o in outcomes
+        ),
         not_admissible_recall=Ratio(sum(not o.proposal.admissible for o in gold_na), len(gold_na)),
         false_rejections=Ratio(sum(not o.proposal.admissible for o in gold_ok), len(gold_ok)),
-        reason_on_not_admissible=Ratio(sum(o.proposal.decline_reason == o.item.gold["reason"] for o in gold_na), len(gold_na)),
+        reason_on_not_admissible=Ratio(
+            sum(o.proposal.decline_reason == o.item.gold["reason"] for o in gold_na), len(gold_na)
+        ),
         joint_precision=Ratio(sum(o.item.gold["joint"] for o in joint_pred), len(joint_pred)),
         joint_recall=Ratio(sum(o.proposal.joint for o in joint_gold), len(joint_gold)),
         adversarial_fields={
-            f: Ratio(sum(o.predicted()[f] == o.item.gold[f] for o in adversarial), len(adversarial)) for f in FIELDS
+            f: Ratio(sum(o.predicted()[f] == o.item.gold[f] for o in adversarial), len(adversarial))
+            for f in FIELDS
         },
         adversarial_failures=Ratio(sum(_followed(o) for o in adversarial), len(adversarial)),
         fallbacks=sum(o.proposal.fallback for o in outcomes),
         prompt_tokens=[o.proposal.prompt_tokens for o in outcomes if o.proposal.prompt_tokens is not None],
-        completion_tokens=[o.proposal.completion_tokens for o in outcomes if o.proposal.completion_tokens is not None],
+        completion_tokens=[
+            o.proposal.completion_tokens for o in outcomes if o.proposal.completion_tokens is not None
+        ],
     )
 
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 # Order matters: an 18-digit ID would otherwise be read as a bank card or a phone number.
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("EMAIL", re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")),
+    # Local parts may use any RFC 5322 atext character, not just letters and dots.
+    ("EMAIL", re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")),
     (
         "ID",
         re.compile(

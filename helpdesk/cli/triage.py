@@ -29,12 +29,24 @@ def triage() -> None:
 @triage.command("eval")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--engine", type=click.Choice(["rules", "openai"]), default="rules", show_default=True)
-@click.option("--base-url", envvar="HELPDESK_OPENAI_BASE_URL", help="OpenAI-compatible endpoint (env HELPDESK_OPENAI_BASE_URL).")
+@click.option(
+    "--base-url",
+    envvar="HELPDESK_OPENAI_BASE_URL",
+    help="OpenAI-compatible endpoint (env HELPDESK_OPENAI_BASE_URL).",
+)
 @click.option("--model", envvar="HELPDESK_OPENAI_MODEL", help="Model name (env HELPDESK_OPENAI_MODEL).")
-@click.option("--policy", "policy_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None)
-@click.option("--timeout", "timeout_s", type=float, default=30.0, show_default=True, help="Seconds per model request.")
+@click.option(
+    "--policy", "policy_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None
+)
+@click.option(
+    "--timeout", "timeout_s", type=float, default=30.0, show_default=True, help="Seconds per model request."
+)
 @click.option("--concurrency", type=int, default=4, show_default=True, help="Model requests at once.")
-@click.option("--redact/--no-redact", default=None, help="Remove personal data before sending (default: on unless loopback).")
+@click.option(
+    "--redact/--no-redact",
+    default=None,
+    help="Remove personal data before sending (default: on unless loopback).",
+)
 @click.option("--errors/--no-errors", "show_errors", default=True, help="List the items with a wrong field.")
 def evaluate(
     file: Path,
@@ -52,7 +64,12 @@ def evaluate(
     try:
         # The API key only ever comes from HELPDESK_OPENAI_API_KEY (TriageConfig.api_key_env).
         config = TriageConfig(
-            engine=engine, base_url=base_url, model=model, timeout_s=timeout_s, concurrency=concurrency, redact=redact
+            engine=engine,
+            base_url=base_url,
+            model=model,
+            timeout_s=timeout_s,
+            concurrency=concurrency,
+            redact=redact,
         )
         triage_engine = build_engine(config, policy)
     except ValueError as error:
@@ -60,11 +77,17 @@ def evaluate(
     items = load_items(file)
     out, progress_console = Console(), Console(stderr=True)
     with Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=progress_console, transient=True,
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=progress_console,
+        transient=True,
     ) as progress:
         task = progress.add_task(f"triage ({engine})", total=len(items))
-        outcomes = asyncio.run(run(triage_engine, items, lambda _: progress.advance(task), parallel=concurrency * 2))
+        outcomes = asyncio.run(
+            run(triage_engine, items, lambda _: progress.advance(task), parallel=concurrency * 2)
+        )
     report = score(outcomes)
     _render(out, report, outcomes, engine, show_errors)
     # Plain echo, not rich: the last line must be machine-readable JSON whatever the terminal width.
@@ -96,13 +119,19 @@ def _render(out: Console, report: Report, outcomes: list[Outcome], engine: str, 
     fields.add_row("fallbacks to rules", str(report.fallbacks), "")
     if report.prompt_tokens:
         fields.add_row("prompt tokens per ticket (mean)", f"{mean(report.prompt_tokens):.0f}", "")
-        fields.add_row("completion tokens per ticket (mean)", f"{mean(report.completion_tokens or [0]):.0f}", "")
+        fields.add_row(
+            "completion tokens per ticket (mean)", f"{mean(report.completion_tokens or [0]):.0f}", ""
+        )
     out.print(fields)
-    out.print(_matrix("Category confusion (rows gold, columns proposed)", report.category_confusion, CATEGORIES))
+    out.print(
+        _matrix("Category confusion (rows gold, columns proposed)", report.category_confusion, CATEGORIES)
+    )
     f1 = Table(title="Category F1")
     for category in CATEGORIES:
         f1.add_column(_SHORT.get(category, category), justify="right")
-    f1.add_row(*("—" if report.category_f1[c] is None else f"{report.category_f1[c]:.3f}" for c in CATEGORIES))
+    f1.add_row(
+        *("—" if report.category_f1[c] is None else f"{report.category_f1[c]:.3f}" for c in CATEGORIES)
+    )
     out.print(f1)
     out.print(_matrix("Tier confusion (rows gold, columns proposed)", report.tier_confusion, TIERS))
     if show_errors:
@@ -130,10 +159,18 @@ def _render_errors(out: Console, outcomes: list[Outcome]) -> None:
     for o in wrong:
         predicted = o.predicted()
         bad = o.wrong_fields()
-        tokens = "" if o.proposal.prompt_tokens is None else f"{o.proposal.prompt_tokens}/{o.proposal.completion_tokens}"
+        tokens = (
+            ""
+            if o.proposal.prompt_tokens is None
+            else f"{o.proposal.prompt_tokens}/{o.proposal.completion_tokens}"
+        )
         note = ("adversarial " if o.item.adversarial else "") + (o.proposal.fallback_reason or "")
         errors.add_row(
-            o.item.id, ", ".join(bad), ", ".join(str(o.item.gold[f]) for f in bad),
-            ", ".join(str(predicted[f]) for f in bad), tokens, note,
+            o.item.id,
+            ", ".join(bad),
+            ", ".join(str(o.item.gold[f]) for f in bad),
+            ", ".join(str(predicted[f]) for f in bad),
+            tokens,
+            note,
         )
     out.print(errors)

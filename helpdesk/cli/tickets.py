@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import click
@@ -12,6 +13,7 @@ from rich.table import Table
 from helpdesk.app import Desk
 from helpdesk.cli.common import acting_user, as_option, console, emit_json, json_option, with_desk
 from helpdesk.domain.roles import Actor
+from helpdesk.services.archive import archive_lines
 from helpdesk.services.queries import TicketFilter, list_skips, list_tickets, ticket_record
 from helpdesk.services.registration import OFFLINE_CHANNELS, register
 
@@ -159,6 +161,24 @@ _simple("recategorise", "Change category and/or tier.", click.Option(["--categor
         call=lambda d, a, n, category, tier: d.staff.recategorise(a, n, category, tier))
 _simple("close", "Close and archive a resolved or declined ticket.", click.Option(["--reason"], required=True),
         call=lambda d, a, n, reason: d.staff.close(a, n, reason))
+
+
+@tickets.command("archive")
+@click.option("--since", required=True, type=click.DateTime(["%Y-%m-%d"]), help="First day (local), e.g. 2026-01-01.")
+@click.option("--until", required=True, type=click.DateTime(["%Y-%m-%d"]), help="Last day (local), inclusive.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="JSON Lines file to write.")
+def archive(since: datetime, until: datetime, out: Path) -> None:
+    """Export closed and declined grievances whole, one JSON record per line (Art. 4 归档)."""
+
+    async def work(desk: Desk) -> int:
+        count = 0
+        with out.open("w", encoding="utf-8") as handle:
+            async for line in archive_lines(desk.ctx, since.date(), until.date()):
+                handle.write(line + "\n")
+                count += 1
+        return count
+
+    console.print(f"{with_desk(work)} ticket(s) archived to {out}")
 
 
 @tickets.command("link")

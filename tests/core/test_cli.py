@@ -85,3 +85,18 @@ def test_a_staff_action_by_an_unknown_user_is_refused(tmp_path):
 def test_an_unknown_ticket_is_a_clear_error(tmp_path, args):
     done = helpdesk(tmp_path, *args)
     assert done.returncode == 1 and "no ticket T-2026-999999" in done.stderr
+
+
+def test_finished_grievances_are_archived_whole_as_json_lines(tmp_path):
+    (tmp_path / "m.csv").write_text("member_no,kind,organisation,contact_name\nM001,unit,苏州恒达,张伟\n", encoding="utf-8")
+    helpdesk(tmp_path, "members", "import", str(tmp_path / "m.csv"))
+    helpdesk(tmp_path, "users", "add", "li", "--role", "staff", "--password", "s3cret")
+    number = helpdesk(tmp_path, "tickets", "register", "--member", "M001", "--text", "咨询出口退税。", "--as", "li").stdout.split()[-1]
+    open_one = helpdesk(tmp_path, "tickets", "register", "--member", "M001", "--text", "另一件事。", "--as", "li").stdout.split()[-1]
+    helpdesk(tmp_path, "tickets", "answer", number, "--text", "按季度申报。", "--as", "li")
+    helpdesk(tmp_path, "tickets", "close", number, "--reason", "已答复", "--as", "li")
+    done = helpdesk(tmp_path, "tickets", "archive", "--since", "2020-01-01", "--until", "2099-12-31", "--out", str(tmp_path / "a.jsonl"))
+    assert done.returncode == 0, done.stderr
+    records = [json.loads(line) for line in (tmp_path / "a.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["number"] for r in records] == [number] and open_one != number
+    assert records[0]["audit"][-1]["action"] == "close"

@@ -114,7 +114,7 @@ def _joint(text: str, rulebook: Rulebook, signals: list[str]) -> bool:
             if any(u.search(before) for u in rulebook.joint_unless):
                 continue
             number = match.groupdict().get("n")
-            if number is not None and (word_number(number) or 0) < 2:
+            if number is not None and (word_number(number) or 0) < rulebook.joint_min_members:
                 continue
             signals.append("joint:several_members")
             return True

@@ -62,6 +62,7 @@ class Rulebook:
     decline_thresholds: Mapping[str, float]
     joint: tuple[re.Pattern[str], ...]
     joint_unless: tuple[re.Pattern[str], ...]
+    joint_min_members: int
     tier: TierRules
     injection: tuple[re.Pattern[str], ...]
 
@@ -102,6 +103,7 @@ def parse_rulebook(data: Mapping[str, Any]) -> Rulebook:
         decline_thresholds=dict(data.get("decline_thresholds", {})),
         joint=compile_all(data["joint"]["patterns"]),
         joint_unless=compile_all(data["joint"].get("unless", ())),
+        joint_min_members=int(data["joint"].get("min_members", 2)),
         tier=TierRules(
             major_amount_rmb=float(tier["major_amount_rmb"]),
             minor_fee_rmb=float(tier["minor_fee_rmb"]),

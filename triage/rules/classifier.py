@@ -32,9 +32,10 @@ def assess(text: str, rulebook: Rulebook) -> Assessment:
     scores, fired = _score(text, rulebook)
     category = _category(scores, fired, signals)
     reason = _reason(text, rulebook, signals)
-    if "decline:chamber_money" in signals and category in ("policy_consultation", "other"):
-        # Asking the chamber itself for money is, at heart, a financing difficulty.
-        category = "development_difficulty"
+    for name, fitting in rulebook.decline_category.items():
+        if reason and f"decline:{name}" in signals and category != fitting:
+            signals.append(f"best_fit:{name}")
+            category = fitting
     joint = _joint(text, rulebook, signals)
     tier = _tier(text, category, joint, rulebook, signals)
     ranked = sorted(scores.values(), reverse=True)

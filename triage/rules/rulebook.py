@@ -60,6 +60,7 @@ class Rulebook:
     families: tuple[Family, ...]
     declines: tuple[DeclineRule, ...]
     decline_thresholds: Mapping[str, float]
+    decline_category: Mapping[str, str]
     joint: tuple[re.Pattern[str], ...]
     joint_unless: tuple[re.Pattern[str], ...]
     joint_min_members: int
@@ -101,6 +102,7 @@ def parse_rulebook(data: Mapping[str, Any]) -> Rulebook:
             for d in data["declines"]
         ),
         decline_thresholds=dict(data.get("decline_thresholds", {})),
+        decline_category=dict(data.get("decline_category", {})),
         joint=compile_all(data["joint"]["patterns"]),
         joint_unless=compile_all(data["joint"].get("unless", ())),
         joint_min_members=int(data["joint"].get("min_members", 2)),

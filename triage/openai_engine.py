@@ -84,6 +84,8 @@ class OpenAIEngine:
             return self._fall_back(request, "cannot reach the model server", started, usage)
         except openai.OpenAIError as error:
             return self._fall_back(request, f"model client error: {type(error).__name__}", started, usage)
+        except Exception as error:  # noqa: BLE001 - a proposal must come back whatever the server sent
+            return self._fall_back(request, f"unexpected {type(error).__name__} reading the model's reply", started, usage)
         return self._proposal(request, answer, started, usage)
 
     async def _answer(self, request: TriageRequest, usage: _Usage) -> ModelAnswer:

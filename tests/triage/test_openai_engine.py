@@ -196,3 +196,9 @@ async def test_the_concurrency_limit_holds(policy: Policy, standin: StandIn) -> 
     proposals = await asyncio.gather(*(triage.propose(ticket(QUESTION)) for _ in range(5)))
     assert not any(p.fallback for p in proposals)
     assert standin.max_in_flight == 2
+
+
+async def test_an_empty_reply_from_the_server_falls_back(policy: Policy, standin: StandIn) -> None:
+    standin.then(Reply(content=None), Reply(content=""))
+    proposal = await engine(policy, standin).propose(ticket(QUESTION))
+    assert proposal.fallback and "empty" in (proposal.fallback_reason or "")

@@ -7,6 +7,7 @@ import click
 from helpdesk.cli.desk import init, run, sla
 from helpdesk.cli.members import members
 from helpdesk.cli.tickets import tickets
+from helpdesk.cli.triage import triage
 from helpdesk.cli.users import users
 
 
@@ -20,5 +21,5 @@ def main(verbose: bool) -> None:
     setup_logging(verbose)
 
 
-for command in (init, run, sla, members, tickets, users):
+for command in (init, run, sla, members, tickets, triage, users):
     main.add_command(command)

@@ -11,7 +11,6 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
-from rich.logging import RichHandler
 from sqlalchemy import select
 
 from helpdesk.app import Desk, open_desk
@@ -26,11 +25,12 @@ errors = Console(stderr=True)
 
 
 def setup_logging(verbose: bool) -> None:
-    """Log lines through rich on stderr; INFO by default."""
+    """Log lines on stderr; INFO by default."""
+    # Plain lines, one per event: they go to journald or a log file as often as to a terminal.
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.INFO,
-        format="%(message)s",
-        handlers=[RichHandler(console=errors, show_path=False, rich_tracebacks=True)],
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        datefmt="%Y-%m-%d %H:%M:%S",
     )
     for noisy in ("aiosqlite", "sqlalchemy.engine", "alembic.runtime.migration", "httpx", "jieba"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from sqlalchemy import func, select, update
@@ -11,6 +12,8 @@ from helpdesk.domain import clocks
 from helpdesk.domain.clocks import ClockKind
 from helpdesk.services.context import DeskContext
 from helpdesk.store.schema import Clock, Ticket
+
+log = logging.getLogger(__name__)
 
 
 async def start_clock(
@@ -28,6 +31,7 @@ async def start_clock(
     session.add(clock)
     if due.warnings:
         ticket.calendar_warning = "; ".join(due.warnings)
+        log.warning("%s %s clock: %s", ticket.number, kind.value, ticket.calendar_warning)
     await session.flush()
     await refresh_next_due(session, ticket.id)
     return clock

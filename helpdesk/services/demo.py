@@ -94,11 +94,15 @@ SAMPLES = (
            "陈晓梅来访反映：一家同行公司抄袭我司财务软件界面和核心代码并低价销售，已做证据保全。希望商会协调行业内调解，并推荐知识产权律师。",
            10, steps=[(0.5, "accept", {"category": "rights_protection", "tier": "major"}), (1, "assign", {"assignee": "zhao"}),
                       (4, "note", {"text": "已联系对方公司负责人，对方同意下周参加商会组织的调解会。", "notify": True})]),
+    Sample("hiring", "M-002", "email", "招工难，旺季缺少熟练工人",
+           "我司食品加工车间旺季缺工约40人，周边职业院校对接渠道有限。希望商会帮助对接人社部门的招聘会和职业技能培训补贴政策。",
+           2, hour=14, steps=[(0.1, "accept", {"category": "development_difficulty", "tier": "general"}), (0.2, "assign", {"assignee": "zhao"})]),
     Sample("power", None, "email", "用电成本太高",
            "今年工业电价上涨，我们小厂每月电费多了两万多。希望商会能向有关部门反映，争取电价优惠或者节能改造补贴。",
            3, hour=11, sender="boss.zhou@mail.example"),
 )
 
+CLOCK_NAMES = {"review": "受理审查", "processing": "办理", "result": "结果反馈", "reprocessing": "重新办理"}
 STAFF = (("wang", "staff", "王秘书"), ("zhao", "staff", "赵干事"), ("chen", "leadership", "陈会长"))
 
 
@@ -240,7 +244,7 @@ async def _escalate(ctx: DeskContext) -> int:
         for clock, ticket in late:
             session.add(TimerEvent(
                 ticket_id=ticket.id, clock_id=clock.id, kind="escalation", level=1, due_at=clock.due_at, created_at=now,
-                detail=f"{ticket.number} {clock.kind} 时限已过（{clock.due_at.astimezone(ctx.calendar.zone):%m-%d %H:%M}），上报会长办公会",
+                detail=f"{ticket.number} {CLOCK_NAMES.get(clock.kind, clock.kind)}时限已过（{clock.due_at.astimezone(ctx.calendar.zone):%m-%d %H:%M}），上报会长办公会",
             ))
             ticket.escalation_level = max(ticket.escalation_level, 1)
     return len(late)

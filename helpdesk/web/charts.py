@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from xml.sax.saxutils import escape
 
 FONT = "font-family=\"'Noto Sans CJK SC','Noto Sans SC','Microsoft YaHei',sans-serif\""
@@ -15,8 +15,10 @@ def _fmt(value: float, percent: bool) -> str:
     return f"{value:g}"
 
 
-def bar_chart(items: Sequence[tuple[str, float]], *, title: str, percent: bool = False, width: int = 560) -> str:
-    """Horizontal bars, one per (label, value); `percent` draws values in 0..1 against 100%."""
+def bar_chart(
+    items: Sequence[tuple[str, float]], *, title: str, percent: bool = False, width: int = 560, undecided: Collection[int] = ()
+) -> str:
+    """Horizontal bars, one per (label, value); `percent` draws values in 0..1 against 100%; `undecided` rows show a dash."""
     row, left, top = 28, 170, 34
     height = top + row * max(len(items), 1) + 12
     peak = 1.0 if percent else max((v for _, v in items), default=0) or 1.0
@@ -34,14 +36,15 @@ def bar_chart(items: Sequence[tuple[str, float]], *, title: str, percent: bool =
         colour = COLOURS[i % len(COLOURS)]
         parts.append(f'<text x="{left - 8}" y="{y + 17}" font-size="13" text-anchor="end">{escape(name)}</text>')
         parts.append(f'<rect x="{left}" y="{y + 4}" width="{length:.1f}" height="18" fill="{colour}" rx="2"/>')
-        parts.append(f'<text x="{left + length + 6:.1f}" y="{y + 17}" font-size="13">{_fmt(value, percent)}</text>')
+        shown = "—" if i in undecided else _fmt(value, percent)
+        parts.append(f'<text x="{left + length + 6:.1f}" y="{y + 17}" font-size="13">{shown}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
 
 def line_chart(points: Sequence[tuple[str, float]], *, title: str, width: int = 560, height: int = 220) -> str:
     """A line over labelled points (e.g. days), with the first, middle and last labels under the axis."""
-    left, right, top, bottom = 36, 12, 34, 30
+    left, right, top, bottom = 36, 28, 34, 30
     inner_w, inner_h = width - left - right, height - top - bottom
     peak = max((v for _, v in points), default=0) or 1.0
     parts = [

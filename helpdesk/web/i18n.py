@@ -117,7 +117,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "members.search": ("搜索", "Search"),
     "board.title": ("会长办公会看板", "Leadership board"),
     "board.escalations": ("超期上报", "Escalations"),
-    "board.acknowledge": ("已阅知", "Acknowledge"),
+    "board.acknowledge": ("确认阅知", "Acknowledge"),
     "board.acknowledged": ("已阅知", "Acknowledged"),
     "board.major": ("重大复杂诉求", "Major grievances"),
     "board.groups": ("联名诉求组", "Joint groups"),
@@ -130,7 +130,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reports.on_time": ("按时答复率（按时限类型）", "Answered within the limit, per clock"),
     "reports.overdue": ("每日超期数", "Overdue per day"),
     "reports.satisfaction": ("满意度", "Satisfaction"),
-    "reports.total": ("本月受理诉求", "Grievances this month"),
+    "reports.total": ("本月收到诉求", "Grievances received this month"),
+    "reports.unset": ("未分类", "Not classified"),
+    "ticket.when": ("时间", "When"),
+    "ticket.who": ("操作人", "Who"),
+    "ticket.what": ("操作", "What"),
     "reports.satisfied": ("满意", "Satisfied"),
     "reports.dissatisfied": ("不满意", "Dissatisfied"),
     "reports.no_answer": ("未评价", "No answer"),
@@ -159,8 +163,24 @@ CLOCK = {
     "result": ("结果反馈", "Result"),
     "reprocessing": ("重新办理", "Reprocessing"),
 }
+AUDIT = {
+    "registered": ("登记", "registered"), "receive": ("收到", "received"), "proposal": ("助手建议", "proposal"),
+    "accept": ("受理", "accepted"), "decline": ("不予受理", "declined"), "reply": ("答复", "replied"),
+    "answer": ("直接答复", "answered"), "assign": ("指派", "assigned"), "note": ("办理进展", "note"),
+    "resolve": ("办结", "resolved"), "extend": ("延期", "extended"), "recategorise": ("调整分类", "recategorised"),
+    "close": ("归档", "closed"), "link": ("并入联名组", "linked"), "acknowledge": ("会长办公会阅知", "acknowledged"),
+    "feedback": ("会员评价", "feedback"), "member_message": ("会员补充", "member wrote"), "feedback_unclear": ("评价不明", "unclear feedback"),
+    "satisfied": ("会员满意", "satisfied"), "dissatisfied": ("会员不满意", "dissatisfied"), "handed_over": ("当面送达", "handed over"),
+    "delivery_failed": ("发送失败", "delivery failed"), "calendar_warning": ("日历提示", "calendar warning"),
+}
+KIND = {
+    "grievance": ("诉求", "grievance"), "followup": ("补充", "follow-up"), "feedback": ("评价", "feedback"),
+    "receipt": ("回执", "receipt"), "accepted": ("受理通知", "acceptance"), "declined": ("不予受理通知", "decline"),
+    "reply": ("答复", "reply"), "result": ("办理结果", "result"), "progress": ("进展通报", "progress"),
+    "extended": ("延期通知", "extension"), "reopened": ("重新办理通知", "reopened"),
+}
 ROLE = {"staff": ("秘书处", "Staff"), "leadership": ("会长办公会", "Leadership"), "admin": ("管理员", "Admin")}
-TABLES = {"status": STATUS, "channel": CHANNEL, "clock": CLOCK, "role": ROLE}
+TABLES = {"status": STATUS, "channel": CHANNEL, "clock": CLOCK, "role": ROLE, "audit": AUDIT, "kind": KIND}
 
 
 def pick_language(query: str | None, cookie: str | None) -> str:

@@ -39,7 +39,9 @@ async def active_users(request: Request) -> list[User]:
 async def queue(request: Request) -> Response:
     """The queue page."""
     chosen = {key: request.query_params.get(key) or None for key in FILTERS}
-    open_only = request.query_params.get("open", "1" if not any(chosen.values()) else "") == "1"
+    # The form marks itself with f=1, so an unticked "open only" box means all; a bare /queue shows open ones.
+    submitted = "f" in request.query_params
+    open_only = request.query_params.get("open") == "1" if submitted else not any(chosen.values())
     rows = await list_tickets(request.app.state.ctx, TicketFilter(**chosen, open_only=open_only, limit=500))
     for row in rows:
         row["urgency"] = urgency(row)

@@ -28,7 +28,7 @@ def charts(report: MonthReport, ctx: DeskContext, language: str) -> list[dict[st
     t = translator(language)
 
     def named(what: str, rows: list[tuple[str, int]]) -> list[tuple[str, float]]:
-        return [(policy_name(ctx, language, what, k) if k != "unset" else "—", v) for k, v in rows]
+        return [(policy_name(ctx, language, what, k) if k != "unset" else t("reports.unset"), v) for k, v in rows]
 
     satisfaction = {"satisfied": t("reports.satisfied"), "dissatisfied": t("reports.dissatisfied"), "none": t("reports.no_answer")}
     drawn = {
@@ -37,7 +37,7 @@ def charts(report: MonthReport, ctx: DeskContext, language: str) -> list[dict[st
         "channel": bar_chart([(label(language, "channel", k), v) for k, v in report.by_channel], title=t(TITLES["channel"])),
         "on_time": bar_chart(
             [(f"{label(language, 'clock', k)} ({w}/{d})", w / d if d else 0.0) for k, w, d in report.on_time],
-            title=t(TITLES["on_time"]), percent=True,
+            title=t(TITLES["on_time"]), percent=True, undecided={i for i, (_, _, d) in enumerate(report.on_time) if not d},
         ),
         "overdue": line_chart([(day[5:], n) for day, n in report.overdue], title=t(TITLES["overdue"])),
         "satisfaction": bar_chart([(satisfaction.get(k, k), v) for k, v in report.satisfaction], title=t(TITLES["satisfaction"])),

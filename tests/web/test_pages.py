@@ -131,7 +131,7 @@ async def test_leadership_sees_and_acknowledges_escalations_on_the_board(desk, p
     leader = browser_factory()
     await leader.login("chen")
     board = await leader.get("/board")
-    assert "受理审查超期" in board.text and "已阅知" in board.text
+    assert "受理审查超期" in board.text and "确认阅知" in board.text
     event_id = 1
     assert (await leader.post(f"/board/escalations/{event_id}/acknowledge")).status_code == 303
     async with desk.ctx.sessions() as session:

@@ -81,6 +81,8 @@ async def test_decline_takes_a_reason_and_an_illegal_step_shows_an_error_without
     assert declined.status_code == 303
     record = await ticket_record(desk.ctx, number)
     assert record["status"] == "declined" and record["decline_reason"] == "in_legal_proceedings"
+    assert number not in (await browser.get("/queue")).text  # the bare queue shows open grievances
+    assert number in (await browser.get("/queue?f=1")).text  # the filter form with "open only" unticked shows all
 
 
 async def test_attachments_download_from_the_ticket_page(desk, people, browser):

@@ -11,6 +11,7 @@ from typing import Any
 from helpdesk.app import Desk
 from helpdesk.domain.proposal import Triage
 from helpdesk.services.triage_queue import TriageQueue
+from helpdesk.web import WebConfig, run_web
 
 log = logging.getLogger(__name__)
 
@@ -44,5 +45,7 @@ async def start_services(desk: Desk, stop: asyncio.Event) -> list[asyncio.Task[A
     ):
         if not desk.settings.section(name):
             log.info("%s channel not configured, skipped: to enable it, %s", name, hint)
+    web = WebConfig.from_section(desk.settings.section("web"), var_dir=desk.settings.var_dir)
+    jobs["web"] = run_web(desk.ctx, web, stop)
     jobs["outbox"] = desk.dispatcher().run(stop)
     return [asyncio.create_task(job, name=name) for name, job in jobs.items()]

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import click
 
+from helpdesk.cli.demo import demo
 from helpdesk.cli.desk import init, run, sla
 from helpdesk.cli.members import members
+from helpdesk.cli.report import report
 from helpdesk.cli.tickets import tickets
 from helpdesk.cli.triage import triage
 from helpdesk.cli.users import users
+from helpdesk.cli.web import web
 
 
 @click.group()
@@ -21,5 +24,5 @@ def main(verbose: bool) -> None:
     setup_logging(verbose)
 
 
-for command in (init, run, sla, members, tickets, triage, users):
+for command in (init, run, demo, sla, members, tickets, triage, users, report, web):
     main.add_command(command)

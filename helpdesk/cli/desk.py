@@ -33,8 +33,14 @@ def init() -> None:
 
 
 @click.command()
-def run() -> None:
-    """Run every service (outbox, triage, configured channels) in one process; Ctrl-C stops cleanly."""
+@click.option("--demo", "with_demo", is_flag=True, help="Fill an empty desk with sample members and grievances first.")
+@click.pass_context
+def run(click_ctx: click.Context, with_demo: bool) -> None:
+    """Run every service (outbox, triage, timer, console, configured channels) in one process; Ctrl-C stops cleanly."""
+    if with_demo:
+        from helpdesk.cli.demo import demo
+
+        click_ctx.invoke(demo)
     try:
         settings = load_settings()
     except HelpdeskError as exc:

@@ -1,0 +1,1 @@
+"""Channel adapters (email, Telegram) that turn outside messages into helpdesk.domain ports."""

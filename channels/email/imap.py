@@ -1,0 +1,147 @@
+"""IMAP intake with imap-tools: IDLE where offered, polling otherwise, flagging only after commit."""
+
+from __future__ import annotations
+
+import asyncio
+import imaplib
+import logging
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from imap_tools import BaseMailBox, MailBox, MailBoxStartTls, MailBoxUnencrypted
+
+from channels.email.config import EmailConfig
+from channels.email.pipeline import EmailIntake
+from helpdesk.domain.inbound import Intake, IntakeResult, Skip
+
+log = logging.getLogger(__name__)
+_FETCH_HEAD = re.compile(rb"UID (\d+)")
+_INTERNALDATE = re.compile(rb'INTERNALDATE "([^"]+)"')
+
+
+def open_mailbox(config: EmailConfig) -> BaseMailBox:
+    """Connect and log in as the config says (TLS, STARTTLS or plain on trusted networks)."""
+    kinds = {"tls": MailBox, "starttls": MailBoxStartTls, "plain": MailBoxUnencrypted}
+    mailbox = kinds[config.imap_security](config.imap_host, config.imap_port)
+    return mailbox.login(config.imap_user, config.imap_password, initial_folder=config.imap_folder)
+
+
+class ImapPoller:
+    """Reads new mail from one folder and hands it to intake, one committed message at a time.
+
+    A message is marked processed (\\Seen + keyword, or moved) only after intake returned; a crash
+    in between means it is read again, and intake's dedupe on external_id keeps it single.
+    """
+
+    def __init__(
+        self, config: EmailConfig, intake: Intake,
+        connect: Callable[[EmailConfig], BaseMailBox] = open_mailbox,
+    ) -> None:
+        self.config = config
+        self.pipeline = EmailIntake.from_config(config, intake)
+        self._connect = connect
+        self._mailbox: BaseMailBox | None = None
+
+    async def _box(self) -> BaseMailBox:
+        """The open mailbox, connecting on first use or after a failure."""
+        if self._mailbox is None:
+            self._mailbox = await asyncio.to_thread(self._connect, self.config)
+        return self._mailbox
+
+    def _criteria(self) -> str:
+        """Everything not yet processed: with a move_to folder that is the whole folder."""
+        return "ALL" if self.config.move_to else f"NOT KEYWORD {self.config.processed_keyword}"
+
+    @staticmethod
+    def _fetch(box: BaseMailBox, uids: list[str]) -> list[tuple[str, bytes, datetime | None]]:
+        """UID, raw bytes and INTERNALDATE of some messages, without setting \\Seen (BODY.PEEK)."""
+        typ, data = box.client.uid("FETCH", ",".join(uids), "(UID INTERNALDATE BODY.PEEK[])")
+        if typ != "OK":
+            raise imaplib.IMAP4.error(f"FETCH failed: {data!r}")
+        out = []
+        for item in data:
+            if not isinstance(item, tuple):
+                continue
+            uid = _FETCH_HEAD.search(item[0])
+            date = _INTERNALDATE.search(item[0])
+            when = None
+            if date:
+                parsed = imaplib.Internaldate2tuple(b'INTERNALDATE "' + date.group(1) + b'"')
+                when = datetime(*parsed[:6], tzinfo=UTC) if parsed else None
+            if uid:
+                out.append((uid.group(1).decode(), item[1], when))
+        return out
+
+    def _mark_done(self, box: BaseMailBox, uid: str) -> None:
+        """\\Seen + keyword, or move to the configured folder (RFC 6851 MOVE or COPY+EXPUNGE)."""
+        if self.config.move_to:
+            box.move(uid, self.config.move_to)
+        else:
+            # A plain UID STORE: imap-tools' flag() also EXPUNGEs, which is not ours to do.
+            typ, data = box.client.uid("STORE", uid, "+FLAGS", f"(\\Seen {self.config.processed_keyword})")
+            if typ != "OK":
+                raise imaplib.IMAP4.error(f"STORE failed: {data!r}")
+
+    async def poll_once(self) -> list[IntakeResult]:
+        """Process every unprocessed message now in the folder; intake errors propagate (nothing flagged)."""
+        box = await self._box()
+        uids = await asyncio.to_thread(box.uids, self._criteria())
+        results: list[IntakeResult] = []
+        batch = max(1, self.config.fetch_batch)
+        for start in range(0, len(uids), batch):
+            fetched = await asyncio.to_thread(self._fetch, box, uids[start : start + batch])
+            for uid, raw, when in fetched:
+                try:
+                    parsed = await self.pipeline.parse(raw, when)
+                except Exception:  # our bug, not the sender's: log, leave unflagged for a retry
+                    log.exception("email: could not parse uid %s; left unprocessed", uid)
+                    continue
+                decided = self.pipeline.decide(parsed)
+                intake = self.pipeline.intake
+                if isinstance(decided, Skip):
+                    result = await intake.skip(decided)
+                else:
+                    result = await intake.receive(decided)
+                await asyncio.to_thread(self._mark_done, box, uid)  # only now: intake has committed
+                results.append(result)
+        return results
+
+    def _supports_idle(self, box: BaseMailBox) -> bool:
+        """RFC 2177 IDLE is usable when the server lists it and the config allows it."""
+        return self.config.idle and "IDLE" in box.client.capabilities
+
+    async def wait_for_mail(self) -> None:
+        """Block until the server reports new mail (IDLE) or the poll interval passes."""
+        box = await self._box()
+        if self._supports_idle(box):
+            await asyncio.to_thread(box.idle.wait, min(self.config.idle_timeout, 29 * 60))
+        else:
+            await asyncio.sleep(self.config.poll_interval)
+
+    async def run(self, stop: asyncio.Event | None = None) -> None:
+        """Poll and wait until `stop` is set; connection failures reconnect with a growing pause."""
+        stop = stop or asyncio.Event()
+        pause = 1.0
+        while not stop.is_set():
+            try:
+                await self.poll_once()
+                await self.wait_for_mail()
+                pause = 1.0
+            except (OSError, imaplib.IMAP4.error, EOFError) as exc:
+                log.warning("email: IMAP trouble (%s); reconnecting in %.0fs", exc, pause)
+                await self.close()
+                try:
+                    await asyncio.wait_for(stop.wait(), pause)
+                except TimeoutError:
+                    pass
+                pause = min(pause * 2, 300.0)
+
+    async def close(self) -> None:
+        """Log out (best effort) and forget the connection."""
+        box, self._mailbox = self._mailbox, None
+        if box is not None:
+            try:
+                await asyncio.to_thread(box.logout)
+            except Exception:  # already broken: nothing to log out of
+                log.debug("email: logout failed", exc_info=True)

@@ -57,11 +57,9 @@ service imap-login {{
   inet_listener imaps {{
     port = 0
   }}
-}}
-service anvil {{
   chroot =
 }}
-service imap-login {{
+service anvil {{
   chroot =
 }}
 service pop3-login {{
@@ -120,7 +118,9 @@ class Dovecot:
         for sub in ("mail", "home"):
             os.chown(self.root / sub, account.pw_uid, account.pw_gid) if os.geteuid() == 0 else None
         os.chmod(self.root, 0o755)
-        subprocess.run([self.binary, "-c", str(self.config_path)], check=True, capture_output=True)
+        # dovecot forks a daemon that inherits our stdio: pipes would never close, so no capture here.
+        subprocess.run([self.binary, "-c", str(self.config_path)], check=True,
+                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
             try:
@@ -138,7 +138,8 @@ class Dovecot:
 
     def stop(self) -> None:
         """Stop the daemon and remove its folder."""
-        subprocess.run([self.binary, "-c", str(self.config_path), "stop"], capture_output=True)
+        subprocess.run([self.binary, "-c", str(self.config_path), "stop"],
+                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(0.2)
         shutil.rmtree(self.root, ignore_errors=True)
 

@@ -1,0 +1,1 @@
+"""Email channel tests: parsing, rules, IMAP (Dovecot), SMTP (aiosmtpd), the corpus, the CLI."""

@@ -53,6 +53,7 @@ class SweepReport:
     actions: list[TimerAction] = field(default_factory=list)
     digest: DigestSent | None = None
     already_done: int = 0  # events another timer (or an earlier run) recorded while this one was deciding
+    failed: int = 0  # events whose transaction failed; retried by the next sweep
 
     def lines(self) -> list[str]:
         lines = [a.line() for a in self.actions]
@@ -66,7 +67,8 @@ class SweepReport:
             counts[a.kind] += 1
         parts = ", ".join(f"{counts[k]} {k}" for k in ("reminder", "halftime", "escalation") if counts[k]) or "nothing due"
         digest = f"; digest sent ({self.digest.overdue} overdue)" if self.digest else ""
-        return f"timer sweep at {self.now.isoformat()}: {self.clocks} clock(s) due soon; {parts}{digest}"
+        failed = f"; {self.failed} failed (see the log; retried next sweep)" if self.failed else ""
+        return f"timer sweep at {self.now.isoformat()}: {self.clocks} clock(s) due soon; {parts}{digest}{failed}"
 
 
 class Timer:
@@ -95,7 +97,13 @@ class Timer:
         ]
         plan.sort(key=lambda pair: (pair[0].at, pair[1].due_at, pair[1].ticket_id, pair[0].level))
         for event, holding in plan:
-            action = await self._record(event, holding, now)
+            try:
+                action = await self._record(event, holding, now)
+            except Exception:
+                # Rolled back whole: the next sweep tries it again; the others need not wait for it.
+                log.exception("timer: %s L%d for %s failed", event.kind.value, event.level, holding.number)
+                report.failed += 1
+                continue
             if action is None:
                 report.already_done += 1
             else:

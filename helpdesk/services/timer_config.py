@@ -9,6 +9,24 @@ from typing import Any
 from helpdesk.domain.errors import ConfigError
 from helpdesk.domain.escalation import Level, Rules
 
+# [timer]
+# staff_chat_id = "-1001111"            # or [telegram] staff_chat_id
+# leadership_chat_id = "-1002222"       # or [telegram] leadership_chat_id
+# leadership_emails = ["office@chamber.example.cn"]
+# staff_emails = []
+# reminder_working_days_left = 1
+# digest_hour = 9
+# interval_s = 60
+# language = "zh"
+# [[timer.levels]]
+# after_working_days = 0
+# to = "presidents_office"
+# [[timer.levels]]
+# after_working_days = 2
+# to = "president"
+# chat_id = "5001"
+# emails = ["president@chamber.example.cn"]
+
 TARGET_NAMES = {
     "presidents_office": ("会长办公会", "the president's office"),
     "president": ("会长本人", "the president in person"),

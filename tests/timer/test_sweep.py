@@ -141,3 +141,44 @@ async def test_a_joint_group_has_one_clock_one_owner_and_one_escalation_listing_
     assert levels == {1}
     [item] = await overdue(desk.ctx)
     assert item["numbers"] == [lead, other]
+
+
+async def test_run_timer_keeps_sweeping_until_stopped_and_sends_nothing_twice(desk, clock):
+    import asyncio
+    from dataclasses import replace
+
+    from helpdesk.services.timer import run_timer
+
+    await receive(desk, clock, "2026-11-23 10:00")
+    clock.set(sh("2026-11-26 10:00"))
+    stop = asyncio.Event()
+    task = asyncio.create_task(run_timer(desk.ctx, replace(CONFIG, interval_s=0.02), stop))
+    await asyncio.sleep(0.3)
+    stop.set()
+    await asyncio.wait_for(task, 5)
+    assert await events(desk) == [("escalation", 1)]
+    assert len(await outbox(desk, "digest")) == len(LEADERSHIP)
+
+
+async def test_leadership_can_read_the_escalation_in_english_when_configured(desk, clock):
+    from dataclasses import replace
+
+    number = await receive(desk, clock, "2026-11-23 10:00")
+    clock.set(sh("2026-11-25 18:30"))
+    await Timer(desk.ctx, replace(CONFIG, language="en")).sweep()
+    [row, *_] = await outbox(desk, "escalation")
+    assert row.subject.startswith(f"[Overdue · the president's office] {number} Admissibility answer overdue")
+    assert "Held by: unassigned" in row.body and "less than one working day" in row.body and row.language == "en"
+
+
+def test_timer_overdue_prints_one_line_per_overdue_clock_with_its_reasons(monkeypatch):
+    from click.testing import CliRunner
+
+    from helpdesk.cli import timer as cli
+
+    items = [{"numbers": ["T-2026-000001"], "clock": "受理审核答复", "article": "第九条", "due": "2026年11月25日（周三）18:00",
+              "late": 2, "holder": "未分配", "escalation_level": 1, "member": "张经理", "subject": "请求协助追讨货款"}]
+    monkeypatch.setattr(cli, "_with_desk_at", lambda now, work: items)
+    out = CliRunner().invoke(cli.timer, ["overdue", "--now", "2026-11-27T10:00+08:00"]).output
+    assert "T-2026-000001\t受理审核答复 (第九条)\tdue 2026年11月25日（周三）18:00\t2 working day(s) late\theld by 未分配" in out
+    assert out.strip().endswith("1 overdue")

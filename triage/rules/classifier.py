@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from triage.rules.figures import figures, word_number
@@ -11,6 +12,7 @@ CATEGORIES = ("policy_consultation", "rights_protection", "development_difficult
 # Rubric rule 1: one reason when several apply, in this order.
 REASON_ORDER = ("unlawful", "in_legal_proceedings", "unfounded_or_malicious", "out_of_scope")
 _WRONGDOING = ("arrears", "infringement", "unfair_treatment", "legality_question")
+_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 
 
 @dataclass(frozen=True)
@@ -48,10 +50,18 @@ def assess(text: str, rulebook: Rulebook) -> Assessment:
 def _score(text: str, rulebook: Rulebook) -> tuple[dict[str, float], set[str]]:
     scores = dict.fromkeys(CATEGORIES, 0.0)
     fired: set[str] = set()
+    sentences = [s for s in _SENTENCE.findall(text) if s.strip()]
+    asides = [s for s in sentences if first_match(rulebook.aside, s)]
+    main = [s for s in sentences if first_match(rulebook.main_ask, s)]
+    # Only drop remarks made in passing when something else is left to read.
+    if asides and len(asides) < len(sentences):
+        text = "".join(s for s in sentences if s not in asides)
     for family in rulebook.families:
         if first_match(family.patterns, text):
             scores[family.category] += family.weight
             fired.add(family.name)
+            if any(first_match(family.patterns, s) for s in main):
+                scores[family.category] += family.weight * rulebook.main_ask_bonus
     return scores, fired
 
 
@@ -80,6 +90,11 @@ def _category(scores: dict[str, float], fired: set[str], signals: list[str]) -> 
         and scores["development_difficulty"] >= 3.5
     ):
         signals.append("rule6:resource_request_with_policy_question")
+        return "development_difficulty"
+    # Rule 6: approvals and permits the member needs for its own project, with no question asked,
+    # are a development difficulty (the chamber is to coordinate, not to explain a policy).
+    if best == "policy_consultation" and "question" not in fired and scores["development_difficulty"] > 0:
+        signals.append("rule6:approvals_without_a_question")
         return "development_difficulty"
     if scores[best] == 0:
         signals.append("no_keyword_matched")

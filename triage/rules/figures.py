@@ -49,7 +49,7 @@ _TO_RMB = {
 
 NUMBER = r"(?:\d+(?:[.,]\d+)*|[零〇一二两三四五六七八九十百千]+)"
 _AMOUNT_CN = re.compile(
-    rf"(?P<cur1>人民币|美元|港币|港元|欧元|rmb|usd|hkd|eur|\$)?\s*(?P<num>{NUMBER})\s*(?P<plus>多|余|几)?"
+    rf"(?P<cur1>人民币|美元|港币|港元|欧元|rmb|usd|hkd|eur|\$)?\s*(?P<num>{NUMBER})\s*(?P<plus>多|余|几|来)?"
     r"\s*(?P<unit>亿|千万|百万|万|千)?\s*(?P<cur2>元|块|美元|港币|港元|欧元)?(?P<after>.?)"
 )
 _AMOUNT_EN = re.compile(
@@ -107,7 +107,7 @@ def amounts_rmb(text: str, ignore_near: re.Pattern[str] | None = None) -> list[f
         if unit and not match.group("cur2") and match.group("after") in _NOT_MONEY_AFTER:
             continue
         value = cn_number(match.group("num"))
-        if value is None or _ignored(text, match.start(), ignore_near):
+        if value is None or _ignored(text, match.start(), ignore_near) or _quoted(text, match.start()):
             continue
         value *= {"亿": 1e8, "千万": 1e7, "百万": 1e6, "万": 1e4, "千": 1e3}.get(unit or "", 1)
         found.append(value * _TO_RMB.get((cur or "").lower(), 1.0))
@@ -142,3 +142,8 @@ def figures(text: str, ignore_near: re.Pattern[str] | None = None) -> Figures:
 def _ignored(text: str, start: int, near: re.Pattern[str] | None) -> bool:
     # Turnover, registered capital and the like describe the company, not what is at stake.
     return bool(near and near.search(text[max(0, start - 8) : start]))
+
+
+def _quoted(text: str, start: int) -> bool:
+    # A figure that opens a quoted name ("百亿补贴", 「千万工程」) is a label, not a sum at stake.
+    return start > 0 and text[start - 1] in "“「『\"'"

@@ -22,8 +22,11 @@ async def run_telegram(desk_ctx: DeskContext, config: TelegramConfig, stop: asyn
     bot = bot or make_bot(config)
     tg = telegram_desk(desk_ctx, config, bot)
     dispatcher = build_dispatcher(tg)
-    me = await bot.get_me()
-    log.info("Telegram bot @%s serving staff chat %s (%s mode)", me.username, config.staff_chat_id, config.mode)
+    try:
+        me = await bot.get_me()
+        log.info("Telegram bot @%s serving staff chat %s (%s mode)", me.username, config.staff_chat_id, config.mode)
+    except Exception as exc:  # Telegram unreachable at start: polling retries with backoff on its own
+        log.warning("Telegram bot not reachable yet (%s); carrying on", exc)
     cards = asyncio.create_task(tg.cards.run(stop), name="telegram-cards")
     try:
         if config.mode == "webhook":

@@ -8,8 +8,13 @@ import os
 from collections.abc import Coroutine
 from typing import Any
 
+from channels.email.config import EmailConfig
+from channels.email.imap import ImapPoller
+from channels.email.sender import SmtpSender
 from helpdesk.app import Desk
 from helpdesk.domain.proposal import Triage
+from helpdesk.services.timer import run_timer
+from helpdesk.services.timer_config import TimerConfig
 from helpdesk.services.triage_queue import TriageQueue
 from helpdesk.web import WebConfig, run_web
 
@@ -39,12 +44,18 @@ async def start_services(desk: Desk, stop: asyncio.Event) -> list[asyncio.Task[A
     """Start the outbox dispatcher, the triage queue and every configured channel; return their tasks."""
     jobs: dict[str, Coroutine[Any, Any, Any]] = {}
     jobs["triage"] = TriageQueue(desk.ctx, triage_engine(desk)).run(stop)
-    for name, hint in (
-        ("email", "set [email] imap_host and smtp_host in the config and HELPDESK_IMAP_PASSWORD / HELPDESK_SMTP_PASSWORD"),
-        ("telegram", "set [telegram] staff_chat_id and the bot token in HELPDESK_TELEGRAM_TOKEN"),
-    ):
-        if not desk.settings.section(name):
-            log.info("%s channel not configured, skipped: to enable it, %s", name, hint)
+    jobs["timer"] = run_timer(desk.ctx, TimerConfig.from_settings(desk.settings), stop)
+    email = EmailConfig.from_section(desk.settings.section("email"))
+    if email.smtp_host:
+        desk.senders["email"] = SmtpSender(email)
+    else:
+        log.info("email sending not configured, skipped: to enable it, set [email] smtp_host (password in HELPDESK_SMTP_PASSWORD)")
+    if email.imap_host:
+        jobs["email"] = ImapPoller(email, desk.intake).run(stop)
+    else:
+        log.info("email intake not configured, skipped: to enable it, set [email] imap_host and imap_user (password in HELPDESK_IMAP_PASSWORD)")
+    if not desk.settings.section("telegram"):
+        log.info("telegram channel not configured, skipped: to enable it, set [telegram] staff_chat_id and the bot token in HELPDESK_TELEGRAM_TOKEN")
     web = WebConfig.from_section(desk.settings.section("web"), var_dir=desk.settings.var_dir)
     jobs["web"] = run_web(desk.ctx, web, stop)
     jobs["outbox"] = desk.dispatcher().run(stop)

@@ -78,6 +78,7 @@ class EmailConfig:
             except (TypeError, ValueError):
                 raise ConfigError(f"[email] {key}: {value!r} is not a valid {type(default).__name__}") from None
         values.setdefault("from_address", "desk@localhost")
-        values["imap_password"] = env.get("HELPDESK_IMAP_PASSWORD", values.get("imap_password", ""))
-        values["smtp_password"] = env.get("HELPDESK_SMTP_PASSWORD", values.get("smtp_password", ""))
+        # Secrets only from the environment: a password in the TOML file is ignored, never used.
+        values["imap_password"] = env.get("HELPDESK_IMAP_PASSWORD", "")
+        values["smtp_password"] = env.get("HELPDESK_SMTP_PASSWORD", "")
         return cls(**values)

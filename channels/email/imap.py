@@ -86,6 +86,9 @@ class ImapPoller:
     async def poll_once(self) -> list[IntakeResult]:
         """Process every unprocessed message now in the folder; intake errors propagate (nothing flagged)."""
         box = await self._box()
+        # A long-lived session may not see mail another client appended until the server syncs its
+        # view; NOOP is the RFC 3501 (6.1.2) way to ask for that, and Dovecot needs it before SEARCH.
+        await asyncio.to_thread(box.client.noop)
         uids = await asyncio.to_thread(box.uids, self._criteria())
         results: list[IntakeResult] = []
         batch = max(1, self.config.fetch_batch)

@@ -72,5 +72,5 @@ class DeskContext:
         return self.policy.name_en if language.startswith("en") else f"《{self.policy.name_zh}》"
 
     def new_message_id(self) -> str:
-        """A globally unique Message-ID for an outbound message (RFC 5322 3.6.4)."""
-        return f"<{uuid.uuid4().hex}@{self.mail_domain}>"
+        """A globally unique id for an outbound message, stored bare like inbound ids; mail adds <> (RFC 5322 3.6.4)."""
+        return f"{uuid.uuid4().hex}@{self.mail_domain}"

@@ -35,7 +35,7 @@ async def test_a_member_is_answered_with_one_tap_and_a_dissatisfied_result_reope
     await h.outbox.run_once()
     accepted = api.sent_to(MEMBER["id"])[-1]
     assert DRAFT[:10] in accepted.text
-    card = await eventually(lambda: _with(h, ticket.number, "已受理"))
+    card = await eventually(lambda: _with(h, ticket.number, f"{ticket.number} · 已受理"))
 
     # Resolve: the button asks for the result; the staff member's reply to the prompt is the result.
     await h.tap(STAFF, card, card.button("办结"))

@@ -14,7 +14,6 @@ from channels.telegram.card_sync import CardSync
 from channels.telegram.config import TelegramConfig
 from channels.telegram.context import TelegramDesk
 from channels.telegram.flood import FloodGate, FloodMiddleware
-from channels.telegram.grouping import GroupingBuffer
 from channels.telegram.leadership_router import leadership_router
 from channels.telegram.member_intake import hand_over
 from channels.telegram.member_router import member_router
@@ -41,7 +40,7 @@ def telegram_desk(ctx: DeskContext, config: TelegramConfig, bot: Bot) -> Telegra
 
     async def flush(messages: list[Message]) -> None:
         try:
-            await hand_over(ctx, intake, bot, messages)
+            await hand_over(ctx, intake, bot, messages, config.grouping_window_s)
         except Exception:
             user = messages[0].from_user
             await bot.send_message(chat_id=messages[0].chat.id, text=text("intake_failed", language_of(user.language_code if user else None)))
@@ -55,7 +54,7 @@ def telegram_desk(ctx: DeskContext, config: TelegramConfig, bot: Bot) -> Telegra
         signer=signer,
         cards=CardSync(bot, ctx, config, signer),
         card_desk=CardDesk(ctx, staff, signer),
-        grouping=GroupingBuffer(config.grouping_window_s, config.grouping_max_s, flush),
+        hand_over=flush,
     )
 
 

@@ -32,8 +32,7 @@ class TelegramConfig:
     webhook_host: str = "127.0.0.1"
     webhook_port: int = 8081
     webhook_path: str = "/telegram/webhook"
-    grouping_window_s: float = 4.0
-    grouping_max_s: float = 20.0
+    grouping_window_s: float = 60.0  # messages within this time of a new ticket join it
     flood_messages: int = 12
     flood_window_s: float = 60.0
     card_interval_s: float = 2.0
@@ -71,8 +70,7 @@ class TelegramConfig:
             webhook_host=str(section.get("webhook_host", "127.0.0.1")),
             webhook_port=int(section.get("webhook_port", 8081)),
             webhook_path=str(section.get("webhook_path", "/telegram/webhook")),
-            grouping_window_s=float(section.get("grouping_window_s", 4.0)),
-            grouping_max_s=float(section.get("grouping_max_s", 20.0)),
+            grouping_window_s=float(section.get("grouping_window_s", 60.0)),
             flood_messages=int(section.get("flood_messages", 12)),
             flood_window_s=float(section.get("flood_window_s", 60.0)),
             card_interval_s=float(section.get("card_interval_s", 2.0)),

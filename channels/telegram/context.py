@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-
-from aiogram.types import Message
+from typing import Any
 
 from channels.telegram.callbacks import Signer
 from channels.telegram.card_sync import CardSync
 from channels.telegram.config import TelegramConfig
-from channels.telegram.grouping import GroupingBuffer
 from channels.telegram.staff_actions import CardDesk
 from helpdesk.services.context import DeskContext
 from helpdesk.services.decisions import StaffDesk
@@ -18,7 +17,7 @@ from helpdesk.services.intake import IntakeService
 
 @dataclass
 class TelegramDesk:
-    """Everything a Telegram handler may use: the core's ports, the cards and the member message buffer."""
+    """Everything a Telegram handler may use: the core's ports, the cards and the member intake."""
 
     ctx: DeskContext
     config: TelegramConfig
@@ -27,4 +26,4 @@ class TelegramDesk:
     signer: Signer
     cards: CardSync
     card_desk: CardDesk
-    grouping: GroupingBuffer[Message]
+    hand_over: Callable[[list[Any]], Awaitable[Any]]

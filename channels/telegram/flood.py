@@ -10,7 +10,9 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import Message, TelegramObject
 
+from channels.telegram.member_desk import message_key
 from channels.telegram.texts import language_of, text
+from helpdesk.domain.inbound import Skip
 
 
 class FloodGate:
@@ -56,4 +58,17 @@ class FloodMiddleware(BaseMiddleware):
             return await handler(event, data)
         if verdict == "warn":
             await event.answer(text("flood", language_of(event.from_user.language_code)))
+        tg = data.get("tg")
+        if tg is not None:
+            # Nothing is dropped silently: the held-back message is kept as a skip with its reason.
+            await tg.intake.skip(
+                Skip(
+                    channel="telegram",
+                    external_id=message_key(event.chat.id, event.message_id),
+                    reason=f"flood control: more than {self.gate.limit} messages in {self.gate.window_s:.0f}s",
+                    sender_address=str(event.from_user.id),
+                    subject=(event.text or event.caption or "")[:80] or None,
+                    original=event.model_dump_json(exclude_none=True).encode(),
+                )
+            )
         return None

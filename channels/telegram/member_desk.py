@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
 
@@ -37,6 +37,19 @@ async def my_tickets(ctx: DeskContext, telegram_user_id: int, limit: int = 20) -
         query = select(Ticket).where(or_(mine, Ticket.member_id == member_id) if member_id else mine)
         rows = (await session.scalars(query.order_by(Ticket.id.desc()).limit(limit))).unique().all()
     return [TicketLine(t.number, t.status, t.subject, t.next_due_at) for t in rows]
+
+
+async def fresh_ticket(ctx: DeskContext, telegram_user_id: int, window_s: float) -> str | None:
+    """The member's ticket opened on Telegram within the last `window_s` seconds, which a further message joins."""
+    since = ctx.now() - timedelta(seconds=window_s)
+    async with ctx.sessions() as session:
+        return await session.scalar(
+            select(Ticket.number)
+            .where(Ticket.channel == "telegram", Ticket.sender_address == str(telegram_user_id), Ticket.created_at >= since)
+            .where(Ticket.status.in_(("received", "accepted", "in_progress")))
+            .order_by(Ticket.id.desc())
+            .limit(1)
+        )
 
 
 async def ticket_of_outbound(ctx: DeskContext, chat_id: int, message_id: int) -> str | None:

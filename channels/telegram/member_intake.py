@@ -10,7 +10,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import Message
 
-from channels.telegram.member_desk import message_key, ticket_of_outbound
+from channels.telegram.member_desk import fresh_ticket, message_key, ticket_of_outbound
 from channels.telegram.texts import language_of, text
 from helpdesk.domain.inbound import InboundAttachment, InboundMessage, IntakeResult
 from helpdesk.services.context import DeskContext
@@ -56,7 +56,7 @@ async def _attachments(bot: Bot, message: Message, language: str) -> tuple[list[
     return kept, notes
 
 
-async def to_inbound(ctx: DeskContext, bot: Bot, messages: list[Message]) -> InboundMessage:
+async def to_inbound(ctx: DeskContext, bot: Bot, messages: list[Message], join_window_s: float = 0.0) -> InboundMessage:
     """One grievance from a burst of messages: texts and captions joined, files attached, thread hints kept."""
     first = messages[0]
     user = first.from_user
@@ -76,6 +76,9 @@ async def to_inbound(ctx: DeskContext, bot: Bot, messages: list[Message]) -> Inb
         if message.reply_to_message is not None:
             replies.append(message_key(message.chat.id, message.reply_to_message.message_id))
             number = number or await ticket_of_outbound(ctx, message.chat.id, message.reply_to_message.message_id)
+    if number is None and join_window_s > 0:
+        # Several messages sent in a short while are one grievance: they join the ticket the first opened.
+        number = await fresh_ticket(ctx, user.id, join_window_s)
     body = "\n".join(parts).strip() or text("attachment_only", language)
     original = json.dumps([m.model_dump(mode="json", exclude_none=True) for m in messages], ensure_ascii=False).encode()
     return InboundMessage(
@@ -94,9 +97,13 @@ async def to_inbound(ctx: DeskContext, bot: Bot, messages: list[Message]) -> Inb
     )
 
 
-async def hand_over(ctx: DeskContext, intake: IntakeService, bot: Bot, messages: list[Message]) -> IntakeResult:
-    """Give the grouped messages to intake; a joined message is acknowledged here (a new ticket gets its receipt)."""
-    inbound = await to_inbound(ctx, bot, messages)
+async def hand_over(ctx: DeskContext, intake: IntakeService, bot: Bot, messages: list[Message], join_window_s: float = 0.0) -> IntakeResult:
+    """Give the messages to intake at once; a joined message is acknowledged here (a new ticket gets its receipt).
+
+    Nothing waits in memory: the update is committed as a ticket or an addition before aiogram asks
+    Telegram for the next batch (polling with handle_as_tasks=False), so a crash loses nothing.
+    """
+    inbound = await to_inbound(ctx, bot, messages, join_window_s)
     result = await intake.receive(inbound)
     if result.result == "append" and result.ticket_number and not result.feedback:
         await bot.send_message(chat_id=messages[0].chat.id, text=text("appended", inbound.language, number=result.ticket_number))

@@ -101,8 +101,8 @@ async def unknown_command(message: Message) -> None:
 
 
 async def grievance(message: Message, tg: TelegramDesk) -> None:
-    """Text, photos and documents join the chat's burst; intake gets the burst when the member pauses."""
-    tg.grouping.add(message.chat.id, message)
+    """Text, photos and documents go to intake at once; within the join window they join the chat's fresh ticket."""
+    await tg.hand_over([message])
 
 
 async def feedback(query: CallbackQuery, callback_data: MemberFeedback, tg: TelegramDesk, bot: Bot) -> None:

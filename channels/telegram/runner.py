@@ -34,7 +34,6 @@ async def run_telegram(desk_ctx: DeskContext, config: TelegramConfig, stop: asyn
         else:
             await _polling(dispatcher, bot, config, stop)
     finally:
-        await tg.grouping.drain()  # a member's last burst still becomes a ticket
         stop.set()
         cards.cancel()
         with contextlib.suppress(asyncio.CancelledError):
@@ -46,7 +45,15 @@ async def run_telegram(desk_ctx: DeskContext, config: TelegramConfig, stop: asyn
 async def _polling(dispatcher: Dispatcher, bot: Bot, config: TelegramConfig, stop: asyncio.Event) -> None:
     await bot.delete_webhook(drop_pending_updates=False)  # polling and a webhook exclude each other
     polling = asyncio.create_task(
-        dispatcher.start_polling(bot, polling_timeout=config.polling_timeout_s, handle_signals=False, close_bot_session=False),
+        dispatcher.start_polling(
+            bot,
+            polling_timeout=config.polling_timeout_s,
+            handle_signals=False,
+            close_bot_session=False,
+            # One update at a time: Telegram is told an update was received (the next offset) only
+            # after intake has committed it, so a crash means Telegram delivers it again.
+            handle_as_tasks=False,
+        ),
         name="telegram-polling",
     )
     stopper = asyncio.create_task(stop.wait())

@@ -96,6 +96,8 @@ class IntakeService:
         verdict = feedback_rules.read(message.text) if ticket.status == Status.RESOLVED else None
         kind = "feedback" if ticket.status == Status.RESOLVED else "followup"
         await tickets.add_inbound(session, self.ctx, ticket, message, kind=kind)
+        if ticket.status == Status.RECEIVED:
+            await tickets.supplement(session, self.ctx, ticket, message.text)
         if verdict is not None:
             await apply_feedback(session, self.ctx, ticket, satisfied=verdict, comment=message.text, via=message.channel)
         else:

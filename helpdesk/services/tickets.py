@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -138,6 +138,17 @@ async def add_inbound(session: AsyncSession, ctx: DeskContext, ticket: Ticket, m
     session.add(row)
     await session.flush()
     return row
+
+
+async def supplement(session: AsyncSession, ctx: DeskContext, ticket: Ticket, text: str) -> None:
+    """Words added before the admissibility review are part of the grievance: extend its text, triage it again."""
+    addition = clean_text(text).strip()
+    if not addition or addition in ticket.text:
+        return
+    ticket.text = f"{ticket.text.rstrip()}\n{addition}"
+    generation = await session.scalar(select(func.max(Job.generation)).where(Job.kind == "triage", Job.ticket_id == ticket.id))
+    now = ctx.now()
+    session.add(Job(kind="triage", ticket_id=ticket.id, generation=(generation or 0) + 1, status="pending", attempts=0, run_after=now, created_at=now))
 
 
 @dataclass(frozen=True)

@@ -122,3 +122,14 @@ async def test_a_message_on_a_closed_ticket_opens_a_follow_up_ticket(desk):
     assert first.ticket_number in record["text"]
     async with desk.ctx.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Message).where(Message.direction == "in")) == 2
+
+
+async def test_words_added_before_the_review_become_part_of_the_grievance_and_are_triaged_again(desk):
+    from helpdesk.store.schema import Job
+
+    first = await desk.intake.receive(mail(desk, text="我司被拖欠货款，"))
+    await desk.intake.receive(mail(desk, external_id="<m2@qq.com>", text="金额约三百五十万元。", subject=f"Re: [{first.ticket_number}]"))
+    record = await ticket_record(desk.ctx, first.ticket_number)
+    assert record["text"] == "我司被拖欠货款，\n金额约三百五十万元。"
+    async with desk.ctx.sessions() as session:
+        assert sorted(await session.scalars(select(Job.generation))) == [0, 1]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from channels.telegram.invites import issue_invite, same_phone
-from helpdesk.services.queries import ticket_record
+from helpdesk.services.queries import list_skips, ticket_record
 from helpdesk.store.schema import MemberContact
 from tests.telegram.conftest import ENGLISH, MEMBER, STRANGER, eventually
 
@@ -62,12 +62,25 @@ async def test_photos_and_documents_are_kept_as_attachments_of_one_grievance(har
     shot = api.message(MEMBER, photo=sizes, caption="对方仓库门口的照片")
     api.message(MEMBER, document={"file_id": pdf, "file_unique_id": "d", "file_name": "../../合同 2026.pdf", "mime_type": "application/pdf"})
     ticket = await harness.submit(MEMBER, "合同见附件。")
-    assert "对方仓库门口的照片" in ticket.text and "合同见附件" in ticket.text
+    assert "对方仓库门口的照片" in ticket.text
     record = await eventually(lambda: _with_attachments(harness, ticket.number, 2))
+    thread = await eventually(lambda: _thread_texts(harness, ticket.number, 3))
+    assert any("合同见附件" in t for t in thread)  # the later messages joined the same grievance
     files = {a["filename"]: a for m in record["messages"] for a in m["attachments"]}
     assert set(files) == {f"photo_{shot['message_id']}.jpg", "合同_2026.pdf"}
     assert harness.desk.ctx.attachments.get(files["合同_2026.pdf"]["sha256"]) == b"%PDF-1.7 contract"
     assert [c.params["file_id"] for c in api.calls_of("getFile")] == [photo, pdf]
+
+
+async def _thread_texts(harness, number: str, count: int) -> list[str] | None:
+    record = await ticket_record(harness.desk.ctx, number)
+    texts = [m["text"] for m in record["messages"] if m["direction"] == "in"]
+    return texts if len(texts) >= count else None
+
+
+async def _skips(harness, count: int) -> list[dict] | None:
+    rows = await list_skips(harness.desk.ctx)
+    return rows if len(rows) >= count else None
 
 
 async def test_mytickets_lists_status_and_due_date(harness):
@@ -77,12 +90,15 @@ async def test_mytickets_lists_status_and_due_date(harness):
     assert ticket.number in listing.text and "已登记待审查" in listing.text and "期限" in listing.text
 
 
-async def test_a_flooding_member_gets_one_polite_answer_and_the_rest_is_dropped(harness):
+async def test_a_flooding_member_gets_one_polite_answer_and_the_rest_is_recorded_as_skipped(harness):
     for i in range(10):  # the fixture allows 6 messages a minute
         harness.api.message(STRANGER, text=f"消息 {i}")
     warning = await _last_reply(harness, STRANGER, "very quickly")
     ticket = await eventually(lambda: harness.ticket())
-    assert "消息 5" in ticket.text and "消息 6" not in ticket.text
+    thread = await eventually(lambda: _thread_texts(harness, ticket.number, 6))
+    assert thread == [f"消息 {i}" for i in range(6)]
+    skips = await eventually(lambda: _skips(harness, 4))
+    assert all(s["reason"].startswith("flood control") for s in skips)
     assert sum("very quickly" in m.text for m in harness.api.sent_to(STRANGER["id"])) == 1
     assert warning is not None
 

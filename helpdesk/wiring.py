@@ -11,6 +11,7 @@ from typing import Any
 from channels.email.config import EmailConfig
 from channels.email.imap import ImapPoller
 from channels.email.sender import SmtpSender
+from channels.telegram import TelegramConfig, make_bot, run_telegram, telegram_sender
 from helpdesk.app import Desk
 from helpdesk.domain.proposal import Triage
 from helpdesk.services.timer import run_timer
@@ -54,8 +55,15 @@ async def start_services(desk: Desk, stop: asyncio.Event) -> list[asyncio.Task[A
         jobs["email"] = ImapPoller(email, desk.intake).run(stop)
     else:
         log.info("email intake not configured, skipped: to enable it, set [email] imap_host and imap_user (password in HELPDESK_IMAP_PASSWORD)")
-    if not desk.settings.section("telegram"):
-        log.info("telegram channel not configured, skipped: to enable it, set [telegram] staff_chat_id and the bot token in HELPDESK_TELEGRAM_TOKEN")
+    telegram = desk.settings.section("telegram")
+    token_env = str(telegram.get("token_env", "HELPDESK_TELEGRAM_TOKEN"))
+    if telegram.get("staff_chat_id") and os.environ.get(token_env):
+        config = TelegramConfig.from_section(telegram, os.environ)
+        bot = make_bot(config)
+        desk.senders["telegram"] = telegram_sender(desk.ctx, config, bot)
+        jobs["telegram"] = run_telegram(desk.ctx, config, stop, bot=bot)
+    else:
+        log.info("telegram channel not configured, skipped: to enable it, set [telegram] staff_chat_id and the bot token in %s", token_env)
     web = WebConfig.from_section(desk.settings.section("web"), var_dir=desk.settings.var_dir)
     jobs["web"] = run_web(desk.ctx, web, stop)
     jobs["outbox"] = desk.dispatcher().run(stop)

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import re
-import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from helpdesk.domain.errors import NotFound
 from helpdesk.services.context import DeskContext
 from helpdesk.store.schema import AuditEvent, Member, MemberContact, MemberInvite
 
-INVITE_DAYS = 7
 # Telegram's deep-link payload: up to 64 characters of A-Z a-z 0-9 _ -.
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
@@ -25,23 +21,6 @@ class Binding:
 
     member_no: str
     label: str
-
-
-async def issue_invite(ctx: DeskContext, member_no: str, days: int = INVITE_DAYS) -> str:
-    """A fresh one-time token for the member (the same MemberInvite table the web console writes)."""
-    async with ctx.sessions.begin() as session:
-        member = await session.scalar(select(Member).where(Member.member_no == member_no))
-        if member is None:
-            raise NotFound(f"no member {member_no!r}")
-        now = ctx.now()
-        token = secrets.token_urlsafe(16)
-        session.add(MemberInvite(token=token, member_id=member.id, created_at=now, expires_at=now + timedelta(days=days)))
-    return token
-
-
-def invite_link(bot_username: str, token: str) -> str:
-    """The t.me deep link that opens the bot with /start <token>."""
-    return f"https://t.me/{bot_username.lstrip('@')}?start={token}"
 
 
 async def redeem_invite(ctx: DeskContext, token: str, telegram_user_id: int) -> Binding | None:

@@ -32,7 +32,7 @@ async def _bot_username(desk: Desk) -> str | None:
 @json_option
 def invite(member: str, days: int, as_json: bool) -> None:
     """Print a one-time t.me link that binds a Telegram account to MEMBER (member number)."""
-    from channels.telegram.invites import invite_link, issue_invite
+    from helpdesk.services.invites import invite_link, issue_invite
 
     async def work(desk: Desk) -> tuple[str, str | None]:
         token = await issue_invite(desk.ctx, member, days=days)

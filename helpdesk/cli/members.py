@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from helpdesk.app import Desk
 from helpdesk.cli.common import console, emit_json, json_option, with_desk
+from helpdesk.cli.invites import invite
 from helpdesk.services.members import import_members, read_csv
 from helpdesk.store.schema import Member
 
@@ -70,4 +71,4 @@ def list_members(as_json: bool) -> None:
     console.print(table)
 
 
-
+members.add_command(invite)

@@ -2,35 +2,19 @@
 
 from __future__ import annotations
 
-import secrets
-from datetime import timedelta
-
 from sqlalchemy import or_, select
 from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
 from helpdesk.domain.errors import NotFound
-from helpdesk.services.context import DeskContext
+from helpdesk.services.invites import issue_invite
 from helpdesk.services.members import import_members
-from helpdesk.store.schema import Member, MemberContact, MemberInvite
+from helpdesk.store.schema import Member, MemberContact
 from helpdesk.web.auth import guarded
 from helpdesk.web.page import render
 
-INVITE_DAYS = 7
 MAX_CSV = 5 * 1024 * 1024
-
-
-async def issue_invite(ctx: DeskContext, member_no: str, days: int = INVITE_DAYS) -> str:
-    """A one-time token binding a Telegram account to the member; the Telegram channel redeems it via /start."""
-    async with ctx.sessions.begin() as session:
-        member = await session.scalar(select(Member).where(Member.member_no == member_no))
-        if member is None:
-            raise NotFound(f"no member {member_no!r}")
-        now = ctx.now()
-        token = secrets.token_urlsafe(16)
-        session.add(MemberInvite(token=token, member_id=member.id, created_at=now, expires_at=now + timedelta(days=days)))
-    return token
 
 
 async def _list(request: Request, query: str) -> list[Member]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from channels.telegram.invites import issue_invite, same_phone
+from channels.telegram.invites import same_phone
+from helpdesk.services.invites import issue_invite
 from helpdesk.services.queries import list_skips, ticket_record
 from helpdesk.store.schema import MemberContact
 from tests.telegram.conftest import ENGLISH, MEMBER, STRANGER, eventually

@@ -14,6 +14,11 @@ from helpdesk.web.server import first_admin_banner
 @click.command()
 def demo() -> None:
     """Fill an EMPTY desk with 8 sample members and a dozen Chinese grievances run through triage and the clocks."""
+    fill_demo_desk(hint_run=True)
+
+
+def fill_demo_desk(hint_run: bool) -> None:
+    """The demo's work, also run by `helpdesk run --demo` (which needs no hint to start the desk)."""
 
     async def work(desk: Desk) -> None:
         try:
@@ -31,6 +36,7 @@ def demo() -> None:
         console.print(f"demo desk ready: {len(result.tickets)} grievances ({', '.join(result.tickets.values())})")
         if password:
             click.echo(first_admin_banner(password, config))
-        console.print(f"now start the desk with `helpdesk run` and open {config.address}")
+        if hint_run:
+            console.print(f"now start the desk with `helpdesk run` and open {config.address}")
 
     with_desk(work)

@@ -34,13 +34,12 @@ def init() -> None:
 
 @click.command()
 @click.option("--demo", "with_demo", is_flag=True, help="Fill an empty desk with sample members and grievances first.")
-@click.pass_context
-def run(click_ctx: click.Context, with_demo: bool) -> None:
+def run(with_demo: bool) -> None:
     """Run every service (outbox, triage, timer, console, configured channels) in one process; Ctrl-C stops cleanly."""
     if with_demo:
-        from helpdesk.cli.demo import demo
+        from helpdesk.cli.demo import fill_demo_desk
 
-        click_ctx.invoke(demo)
+        fill_demo_desk(hint_run=False)
     try:
         settings = load_settings()
     except HelpdeskError as exc:

@@ -27,6 +27,8 @@ from helpdesk.store.database import create_engine, migrate, session_factory
 
 log = logging.getLogger(__name__)
 
+SHUTDOWN_GRACE_S = 5.0
+
 
 def load_policy(path: Path) -> Policy:
     """The regulation from its TOML file; any error names the file and the key."""
@@ -98,7 +100,9 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
         tasks = await wiring.start_services(desk, stop)
         log.info("desk running with %d service(s); Ctrl-C stops it", len(tasks))
         await stop.wait()
-        for task in tasks:
+        # Each service watches `stop` and finishes its step; one that does not within the grace is cancelled.
+        _done, late = await asyncio.wait(tasks, timeout=SHUTDOWN_GRACE_S)
+        for task in late:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
 

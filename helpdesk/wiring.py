@@ -6,6 +6,7 @@ import asyncio
 import logging
 import os
 from collections.abc import Coroutine
+from functools import partial
 from typing import Any
 
 from channels.email.config import EmailConfig
@@ -14,6 +15,7 @@ from channels.email.sender import SmtpSender
 from channels.telegram import TelegramConfig, make_bot, run_telegram, telegram_sender
 from helpdesk.app import Desk
 from helpdesk.domain.proposal import Triage
+from helpdesk.services.heartbeat import record_poll
 from helpdesk.services.timer import run_timer
 from helpdesk.services.timer_config import TimerConfig
 from helpdesk.services.triage_queue import TriageQueue
@@ -52,7 +54,7 @@ async def start_services(desk: Desk, stop: asyncio.Event) -> list[asyncio.Task[A
     else:
         log.info("email sending not configured, skipped: to enable it, set [email] smtp_host (password in HELPDESK_SMTP_PASSWORD)")
     if email.imap_host:
-        jobs["email"] = ImapPoller(email, desk.intake).run(stop)
+        jobs["email"] = ImapPoller(email, desk.intake, on_poll=partial(record_poll, desk.ctx, "email")).run(stop)
     else:
         log.info("email intake not configured, skipped: to enable it, set [email] imap_host and imap_user (password in HELPDESK_IMAP_PASSWORD)")
     telegram = desk.settings.section("telegram")

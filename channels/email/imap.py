@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import imaplib
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from imap_tools import BaseMailBox, MailBox, MailBoxStartTls, MailBoxUnencrypted
@@ -16,6 +17,9 @@ from channels.email.pipeline import EmailIntake
 from helpdesk.domain.inbound import Intake, IntakeResult, Skip
 
 log = logging.getLogger(__name__)
+
+# How long one IMAP IDLE round lasts before the poller looks at its stop flag again.
+IDLE_SLICE_S = 2.0
 _FETCH_HEAD = re.compile(rb"UID (\d+)")
 _INTERNALDATE = re.compile(rb'INTERNALDATE "([^"]+)"')
 
@@ -37,8 +41,10 @@ class ImapPoller:
     def __init__(
         self, config: EmailConfig, intake: Intake,
         connect: Callable[[EmailConfig], BaseMailBox] = open_mailbox,
+        on_poll: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self.config = config
+        self.on_poll = on_poll  # told after each successful poll (the desk's health page shows it)
         self.pipeline = EmailIntake.from_config(config, intake)
         self._connect = connect
         self._mailbox: BaseMailBox | None = None
@@ -114,22 +120,38 @@ class ImapPoller:
         """RFC 2177 IDLE is usable when the server lists it and the config allows it."""
         return self.config.idle and "IDLE" in box.client.capabilities
 
-    async def wait_for_mail(self) -> None:
-        """Block until the server reports new mail (IDLE) or the poll interval passes."""
+    async def wait_for_mail(self, stop: asyncio.Event | None = None) -> None:
+        """Block until the server reports new mail (IDLE), the poll interval passes, or `stop` is set."""
         box = await self._box()
-        if self._supports_idle(box):
-            await asyncio.to_thread(box.idle.wait, min(self.config.idle_timeout, 29 * 60))
-        else:
-            await asyncio.sleep(self.config.poll_interval)
+        stop = stop or asyncio.Event()
+        if not self._supports_idle(box):
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), self.config.poll_interval)
+            return
+        # IDLE runs in a thread that cannot be cancelled, so it waits in short slices: a stop request
+        # is then honoured within one slice instead of holding the process for the whole IDLE timeout.
+        waited, limit = 0.0, min(self.config.idle_timeout, 29 * 60)
+        while waited < limit and not stop.is_set():
+            if await asyncio.to_thread(box.idle.wait, IDLE_SLICE_S):
+                return
+            waited += IDLE_SLICE_S
 
     async def run(self, stop: asyncio.Event | None = None) -> None:
         """Poll and wait until `stop` is set; connection failures reconnect with a growing pause."""
         stop = stop or asyncio.Event()
+        try:
+            await self._serve(stop)
+        finally:
+            await self.close()  # log out, so the server does not keep a dead session
+
+    async def _serve(self, stop: asyncio.Event) -> None:
         pause = 1.0
         while not stop.is_set():
             try:
                 await self.poll_once()
-                await self.wait_for_mail()
+                if self.on_poll is not None:
+                    await self.on_poll()
+                await self.wait_for_mail(stop)
                 pause = 1.0
             except (OSError, imaplib.IMAP4.error, EOFError) as exc:
                 log.warning("email: IMAP trouble (%s); reconnecting in %.0fs", exc, pause)

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from helpdesk.app import Desk, open_desk
 from helpdesk.settings import OutboxSettings, Settings, settings_from_mapping
+from tests.email.servers import Dovecot, SmtpCapture, ensure_dovecot
 from tests.fakes import FakeClock
 
 PG_ADMIN_DSN = os.environ.get("HELPDESK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
@@ -107,4 +109,29 @@ async def desk(settings: Settings, clock: FakeClock) -> AsyncIterator[Desk]:
         yield opened
 
 
-__all__ = ["timedelta"]
+_users = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def dovecot() -> Iterator[Dovecot]:
+    """One throwaway Dovecot for the whole run (installed with apt-get when missing and root)."""
+    binary = ensure_dovecot()
+    if binary is None:
+        pytest.skip("dovecot is not installed and cannot be installed here (needs root and apt-get)")
+    server = Dovecot(binary).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def imap_user(dovecot: Dovecot) -> str:
+    """A fresh mailbox per test: the static passdb accepts any user name, each gets its own Maildir."""
+    return f"member{next(_users)}@chamber.test"
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpCapture]:
+    """An aiosmtpd server on a spare loopback port keeping what it receives."""
+    server = SmtpCapture().start()
+    yield server
+    server.stop()

@@ -9,7 +9,7 @@ import os
 import re
 import signal
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from email.header import Header
 from email.message import EmailMessage
@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.email.servers import Dovecot, SmtpCapture, ensure_dovecot, spare_port
+from tests.email.servers import Dovecot, SmtpCapture, spare_port
 from tests.email.test_imap import append
 from tests.telegram.botapi_standin import TOKEN, BotApiStandIn
 
@@ -50,25 +50,6 @@ class Desk:
     def output(self) -> str:
         """What the process printed, for failure messages (the log tail is what helps)."""
         return "".join(self.stdout)[-2000:] + "\n--- stderr ---\n" + "".join(self.stderr)[-6000:]
-
-
-@pytest.fixture(scope="module")
-def dovecot() -> Iterator[Dovecot]:
-    """A throwaway Dovecot for this module (the email tests' own fixture is scoped to tests/email)."""
-    binary = ensure_dovecot()
-    if binary is None:
-        pytest.skip("dovecot is not installed and cannot be installed here (needs root and apt-get)")
-    server = Dovecot(binary).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpCapture]:
-    """An aiosmtpd capture on a spare loopback port."""
-    server = SmtpCapture().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from helpdesk.notices import format_due
 from helpdesk.services import clockwork
 from helpdesk.services.context import DeskContext
 from helpdesk.services.feedback import apply_feedback
-from helpdesk.services.tickets import apply, send_notice
+from helpdesk.services.tickets import apply, notice_values, send_notice
 from helpdesk.store.schema import AuditEvent, JointGroup, Ticket, User
 
 
@@ -37,13 +37,7 @@ class StaffDesk:
         session.add(AuditEvent(ticket_id=ticket.id, at=now, actor=actor.label, action=action, detail=detail, data=data or None))
 
     def _common(self, ticket: Ticket) -> dict[str, Any]:
-        language = ticket.language
-        return {
-            "number": ticket.number,
-            "greeting": ticket.sender_name or ("Member" if language.startswith("en") else "会员"),
-            "desk_name": self.ctx.desk_name(language),
-            "regulation": self.ctx.regulation(language),
-        }
+        return notice_values(self.ctx, ticket)
 
     async def accept(self, actor: Actor, number: str, category: str, tier: str, reply_text: str | None = None) -> Ticket:
         """Accept with category and tier: stops the review clock when the answer goes out, starts processing (Art. 9, 11)."""

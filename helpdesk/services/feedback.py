@@ -9,7 +9,7 @@ from helpdesk.domain.lifecycle import Action
 from helpdesk.notices import format_due
 from helpdesk.services import clockwork
 from helpdesk.services.context import DeskContext
-from helpdesk.services.tickets import apply, send_notice
+from helpdesk.services.tickets import apply, notice_values, send_notice
 from helpdesk.store.schema import AuditEvent, Ticket
 
 
@@ -38,9 +38,7 @@ async def apply_feedback(session: AsyncSession, ctx: DeskContext, ticket: Ticket
     notice = ctx.notices.render(
         "reopened",
         ticket.language,
-        number=ticket.number,
-        greeting=ticket.sender_name or ("Member" if ticket.language.startswith("en") else "会员"),
-        desk_name=ctx.desk_name(ticket.language),
+        **notice_values(ctx, ticket),
         due=format_due(clock.due_at, ctx.calendar.zone, ticket.language),
     )
     await send_notice(session, ctx, ticket, "reopened", notice.subject, notice.body, automatic=True)

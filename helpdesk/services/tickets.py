@@ -33,6 +33,17 @@ from helpdesk.store.schema import (
 REMOTE_CHANNELS = ("email", "telegram")
 
 
+def notice_values(ctx: DeskContext, ticket: Ticket) -> dict[str, str]:
+    """What every notice to the member names: the ticket, whom it greets, the desk and the regulation."""
+    english = ticket.language.startswith("en")
+    return {
+        "number": ticket.number,
+        "greeting": ticket.sender_name or ("Member" if english else "会员"),
+        "desk_name": ctx.desk_name(ticket.language),
+        "regulation": ctx.regulation(ticket.language),
+    }
+
+
 def apply(ticket: Ticket, action: Action) -> Status:
     """Move the ticket through the lifecycle table; IllegalTransition if the table forbids it."""
     new = transition(ticket.status, action)
@@ -99,10 +110,7 @@ async def open_ticket(session: AsyncSession, ctx: DeskContext, message: InboundM
     notice = ctx.notices.render(
         "receipt",
         ticket.language,
-        number=ticket.number,
-        greeting=ticket.sender_name or ("Member" if ticket.language.startswith("en") else "会员"),
-        desk_name=ctx.desk_name(ticket.language),
-        regulation=ctx.regulation(ticket.language),
+        **notice_values(ctx, ticket),
         review_due=format_due(review.due_at, ctx.calendar.zone, ticket.language),
     )
     await send_notice(session, ctx, ticket, "receipt", notice.subject, notice.body, automatic=True, answers=message.external_id)

@@ -243,6 +243,7 @@ async def test_helpdesk_run_takes_a_mail_and_a_chat_grievance_and_stops_cleanly_
     )
     assert report["outbox"] == {"pending": 0, "dead": 0, "oldest_pending_age_s": None}, report
     assert report["channels"]["email"]["last_poll"], report  # the IMAP poller's heartbeat
+    assert report["channels"]["telegram"]["last_poll"], report  # the Bot API answered getMe
 
     # Ctrl-C: every service stops and the process exits 0.
     desk.process.send_signal(signal.SIGINT)

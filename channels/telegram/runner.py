@@ -12,8 +12,11 @@ from aiohttp import web
 from channels.telegram.bot import build_dispatcher, make_bot, telegram_desk
 from channels.telegram.config import TelegramConfig
 from helpdesk.services.context import DeskContext
+from helpdesk.services.heartbeat import record_poll
 
 log = logging.getLogger(__name__)
+
+HEARTBEAT_S = 60.0
 
 
 async def run_telegram(desk_ctx: DeskContext, config: TelegramConfig, stop: asyncio.Event, bot: Bot | None = None) -> None:
@@ -28,6 +31,7 @@ async def run_telegram(desk_ctx: DeskContext, config: TelegramConfig, stop: asyn
     except Exception as exc:  # Telegram unreachable at start: polling retries with backoff on its own
         log.warning("Telegram bot not reachable yet (%s); carrying on", exc)
     cards = asyncio.create_task(tg.cards.run(stop), name="telegram-cards")
+    beat = asyncio.create_task(_heartbeat(desk_ctx, bot, stop), name="telegram-heartbeat")
     try:
         if config.mode == "webhook":
             await _webhook(dispatcher, bot, config, stop)
@@ -35,11 +39,24 @@ async def run_telegram(desk_ctx: DeskContext, config: TelegramConfig, stop: asyn
             await _polling(dispatcher, bot, config, stop)
     finally:
         stop.set()
-        cards.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await cards
+        for task in (cards, beat):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         if own_bot:
             await bot.session.close()
+
+
+async def _heartbeat(ctx: DeskContext, bot: Bot, stop: asyncio.Event, every_s: float = HEARTBEAT_S) -> None:
+    """Ask the Bot API who we are now and then; a good answer is the channel's heartbeat on /healthz."""
+    while not stop.is_set():
+        try:
+            await bot.get_me()
+            await record_poll(ctx, "telegram")
+        except Exception as exc:  # unreachable for now: the health page shows the last good beat
+            log.warning("Telegram heartbeat failed: %s", exc)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), every_s)
 
 
 async def _polling(dispatcher: Dispatcher, bot: Bot, config: TelegramConfig, stop: asyncio.Event) -> None:

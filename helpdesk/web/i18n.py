@@ -172,6 +172,9 @@ AUDIT = {
     "feedback": ("会员评价", "feedback"), "member_message": ("会员补充", "member wrote"), "feedback_unclear": ("评价不明", "unclear feedback"),
     "satisfied": ("会员满意", "satisfied"), "dissatisfied": ("会员不满意", "dissatisfied"), "handed_over": ("当面送达", "handed over"),
     "delivery_failed": ("发送失败", "delivery failed"), "calendar_warning": ("日历提示", "calendar warning"),
+    "remind": ("到期提醒", "reminder"), "halftime": ("过半提醒", "half-time reminder"), "escalate": ("逾期上报", "escalated"),
+    "triage_failed": ("助手建议失败", "triage failed"), "telegram_bound": ("绑定 Telegram", "Telegram bound"),
+    "member_blocked_bot": ("会员已屏蔽机器人", "member blocked the bot"), "feedback_comment": ("评价意见", "feedback comment"),
 }
 KIND = {
     "grievance": ("诉求", "grievance"), "followup": ("补充", "follow-up"), "feedback": ("评价", "feedback"),

@@ -62,7 +62,13 @@ async def test_photos_and_documents_are_kept_as_attachments_of_one_grievance(har
     sizes = [{"file_id": "thumb", "file_unique_id": "t", "width": 90, "height": 90}, {"file_id": photo, "file_unique_id": "p", "width": 1280, "height": 960}]
     shot = api.message(MEMBER, photo=sizes, caption="对方仓库门口的照片")
     api.message(MEMBER, document={"file_id": pdf, "file_unique_id": "d", "file_name": "../../合同 2026.pdf", "mime_type": "application/pdf"})
-    ticket = await harness.submit(MEMBER, "合同见附件。")
+    api.message(MEMBER, text="合同见附件。")
+
+    async def joined():
+        latest = await harness.ticket()
+        return latest if latest is not None and "合同见附件" in latest.text else None
+
+    ticket = await eventually(joined)  # three messages, one grievance: the text and files joined the first
     assert "对方仓库门口的照片" in ticket.text
     record = await eventually(lambda: _with_attachments(harness, ticket.number, 2))
     thread = await eventually(lambda: _thread_texts(harness, ticket.number, 3))

@@ -13,6 +13,9 @@ SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "triage-dev"
 EXTRA = Path(__file__).resolve().parent / "data" / "extra.jsonl"
 # Written blind (holdout before the rules were read, holdout2 after the first round of changes) to
 # measure generalisation; both have since been used for tuning, so a fresh batch is the honest check.
+# blind3 was written by someone who never saw the rules; first-sight score: category 0.789, tier 0.878,
+# not-admissible recall 12/25. The rules were then generalised against its misses, so it too is now
+# a regression check rather than a blind one.
 DATA = Path(__file__).resolve().parent / "data"
 
 
@@ -36,7 +39,9 @@ async def test_the_rules_generalise_to_the_extra_items(rules: RulesEngine) -> No
     assert report.adversarial_failures.total >= 4 and report.adversarial_failures.hits == 0
 
 
-@pytest.mark.parametrize(("name", "size"), [("holdout.jsonl", 80), ("holdout2.jsonl", 40)])
+@pytest.mark.parametrize(
+    ("name", "size"), [("holdout.jsonl", 80), ("holdout2.jsonl", 40), ("blind3.jsonl", 90)]
+)
 async def test_the_rules_meet_the_targets_on_the_blind_batches(
     rules: RulesEngine, name: str, size: int
 ) -> None:

@@ -45,15 +45,22 @@ _TO_RMB = {
     "港元": 0.92,
     "eur": 7.8,
     "欧元": 7.8,
+    "新台币": 0.23,
+    "台币": 0.23,
+    "twd": 0.23,
+    "日元": 0.048,
+    "jpy": 0.048,
+    "英镑": 9.1,
+    "gbp": 9.1,
 }
 
 NUMBER = r"(?:\d+(?:[.,]\d+)*|[零〇一二两三四五六七八九十百千]+)"
 _AMOUNT_CN = re.compile(
-    rf"(?P<cur1>人民币|美元|港币|港元|欧元|rmb|usd|hkd|eur|\$)?\s*(?P<num>{NUMBER})\s*(?P<plus>多|余|几|来)?"
-    r"\s*(?P<unit>亿|千万|百万|万|千)?\s*(?P<cur2>元|块|美元|港币|港元|欧元)?(?P<after>.?)"
+    rf"(?P<cur1>人民币|美元|港币|港元|欧元|新台币|台币|日元|英镑|rmb|usd|hkd|eur|twd|jpy|gbp|\$)?\s*(?P<num>{NUMBER})\s*(?P<plus>多|余|几|来)?"
+    r"\s*(?P<unit>亿|千万|百万|万|千)?\s*(?P<cur2>元|块|美元|港币|港元|欧元|日元|英镑)?(?P<after>.?)"
 )
 _AMOUNT_EN = re.compile(
-    r"(?P<cur>rmb|usd|hkd|eur|cny|us\$|\$)\s*(?P<num>\d+(?:[.,]\d+)*)\s*(?P<unit>million|m\b|billion|bn|k\b)?"
+    r"(?P<cur>rmb|usd|hkd|eur|cny|twd|jpy|gbp|us\$|\$)\s*(?P<num>\d+(?:[.,]\d+)*)\s*(?P<unit>million|m\b|billion|bn|k\b)?"
 )
 # A 万 followed by these counts things, not money (10万件, 200万套).
 _NOT_MONEY_AFTER = set("件套台个人户平亩吨次份箱株头字米只双张条辆")

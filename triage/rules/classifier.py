@@ -35,6 +35,10 @@ def assess(text: str, rulebook: Rulebook) -> Assessment:
     category = _category(scores, fired, signals)
     reason = _reason(text, rulebook, signals)
     for name, fitting in rulebook.decline_category.items():
+        # A declined request made to pursue a debt or an infringement (其他会员的住址, 上门要账)
+        # still has a wrongdoer behind it: rule 6 makes its best fit rights, not "other".
+        if fitting == "other" and ("arrears" in fired or "infringement" in fired):
+            fitting = "rights_protection"
         if reason and f"decline:{name}" in signals and category != fitting:
             signals.append(f"best_fit:{name}")
             category = fitting
@@ -87,7 +91,7 @@ def _category(scores: dict[str, float], fired: set[str], signals: list[str]) -> 
     if (
         best == "policy_consultation"
         and "connect_resources" in fired
-        and scores["development_difficulty"] >= 3.5
+        and (scores["development_difficulty"] >= 3.5 or scores["development_difficulty"] >= scores[best])
     ):
         signals.append("rule6:resource_request_with_policy_question")
         return "development_difficulty"

@@ -47,6 +47,15 @@ DECLINED = [
     ("out_of_scope", "我个人在网上买的手机是假货 商家不给退 商会能帮我投诉吗"),
     ("out_of_scope", "公司今年周转困难 商会能不能直接借我们50万 年底还"),
     ("out_of_scope", "Could the chamber invest in our new venture? We need about RMB 2 million."),
+    # After blind batch 4: the chamber asked to put in money itself, a private purchase, a competitor accused
+    # of bribery on industry talk alone, members asked to make up the numbers in a tender.
+    ("out_of_scope", "我们的新生产线还缺300万 商会愿不愿意入股 分红按比例给"),
+    ("out_of_scope", "我在商场自己买的冰箱坏了 售后一直推 能不能请商会帮我出面"),
+    (
+        "unfounded_or_malicious",
+        "Our rival keeps winning tenders through bribery. I can't provide any evidence, but everyone knows it.",
+    ),
+    ("unlawful", "下周有个学校食堂的采购要投标 需要三家 想请商会叫两家会员来陪一下 报价我们统一安排"),
 ]
 
 ADMISSIBLE = [
@@ -86,6 +95,10 @@ ADMISSIBLE = [
     "请问会员企业的联系方式 商会是否会公开 我们担心被推销电话骚扰",
     "我们想请商会出一份会员证明 证明我们是2019年入会的",
     "前年我们跟区里签的协议 实际只兑现了一半 请商会帮忙反映",
+    "我老婆说我太较真 但客户拖欠的20万货款已经半年了 想请商会帮忙催一下",
+    "上次投标我们陪一下客户去现场踏勘 结果被招标代理以资质不符排除在外 这合理吗",
+    "商会能不能投点精力在会员培训上 建议多办几场实操课",
+    "竞争对手一直靠低价抢单 我们想请商会介绍几家做跨境物流的会员 拓展新渠道",
 ]
 
 

@@ -18,6 +18,8 @@ EXTRA = Path(__file__).resolve().parent / "data" / "extra.jsonl"
 # a regression check rather than a blind one.
 # blind4 (70 items, written without sight of the rules) scored at first sight: category 0.786, tier 0.743,
 # not-admissible recall 14/18, one false rejection. It has since been used to generalise the rules too.
+# blind5 (70 items, written without sight of the rules, scored only after all tuning) met every target at
+# first sight: category 0.871, tier 0.857, not-admissible recall 15/17, no false rejection. Untuned.
 DATA = Path(__file__).resolve().parent / "data"
 
 
@@ -43,7 +45,7 @@ async def test_the_rules_generalise_to_the_extra_items(rules: RulesEngine) -> No
 
 @pytest.mark.parametrize(
     ("name", "size"),
-    [("holdout.jsonl", 80), ("holdout2.jsonl", 40), ("blind3.jsonl", 90), ("blind4.jsonl", 70)],
+    [("holdout.jsonl", 80), ("holdout2.jsonl", 40), ("blind3.jsonl", 90), ("blind4.jsonl", 70), ("blind5.jsonl", 70)],
 )
 async def test_the_rules_meet_the_targets_on_the_blind_batches(
     rules: RulesEngine, name: str, size: int

@@ -44,7 +44,7 @@ def triage_engine(desk: Desk) -> Triage:
 
 
 async def start_services(desk: Desk, stop: asyncio.Event) -> list[asyncio.Task[Any]]:
-    """Start the outbox dispatcher, the triage queue and every configured channel; return their tasks."""
+    """Start triage, timer, console, outbox and every configured channel; return their tasks."""
     jobs: dict[str, Coroutine[Any, Any, Any]] = {}
     jobs["triage"] = TriageQueue(desk.ctx, triage_engine(desk)).run(stop)
     jobs["timer"] = run_timer(desk.ctx, TimerConfig.from_settings(desk.settings), stop)

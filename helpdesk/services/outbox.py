@@ -14,9 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from helpdesk.domain.errors import PermanentFailure, TemporaryFailure
 from helpdesk.domain.outbound import OutboundMessage, Sender
-from helpdesk.services.clockwork import refresh_next_due
+from helpdesk.services.clockwork import stop_clock_by_id
 from helpdesk.services.context import DeskContext
-from helpdesk.store.schema import AuditEvent, Clock, OutboxRow, Ticket
+from helpdesk.store.schema import AuditEvent, OutboxRow, Ticket
 
 log = logging.getLogger(__name__)
 
@@ -199,8 +199,7 @@ async def _on_sent(session: AsyncSession, row: OutboxRow, now: datetime) -> None
     """A notice that answers a clock (Art. 9 review answer, Art. 15 result) stops it when it is sent."""
     clock_id = (row.meta or {}).get("stops_clock")
     if clock_id is not None:
-        await session.execute(update(Clock).where(Clock.id == int(clock_id), Clock.stopped_at.is_(None)).values(stopped_at=now))
-        await refresh_next_due(session, row.ticket_id)
+        await stop_clock_by_id(session, int(clock_id), now)
 
 
 async def _ticket_number(session: AsyncSession, ticket_id: int | None) -> str | None:
